@@ -1,0 +1,240 @@
+"""Extract: page bytes -> ExtractedArticle (body text and metadata), or None.
+
+Decoding follows the browser's order (BOM, HTTP charset, meta charset) and falls
+back to charset-normalizer's detection when the declared charset cannot decode
+the bytes. The body comes from trafilatura (comments off); titles, authors, dates
+and the canonical URL come from what the publisher declares (JSON-LD, meta tags,
+<time>) first and trafilatura's metadata second. A page without an article body
+returns None: the caller records it as `no_article`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import charset_normalizer
+import trafilatura
+from lxml import html as lxml_html
+from lxml.etree import ParserError
+from w3lib.encoding import html_to_unicode, resolve_encoding
+
+from workers.models import ExtractedArticle
+
+logger = logging.getLogger(__name__)
+
+MIN_ARTICLE_WORDS = 25
+ARTICLE_TYPES = {
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "backgroundnewsarticle", "blogposting", "report",
+    "liveblogposting", "webpage",
+}
+DATE_META = (  # (attribute value, label), most specific first
+    ("article:published_time", "meta:article:published_time"),
+    ("og:article:published_time", "meta:article:published_time"),
+    ("datepublished", "meta:datePublished"),
+    ("publishdate", "meta:publishdate"),
+    ("pubdate", "meta:pubdate"),
+    ("parsely-pub-date", "meta:parsely-pub-date"),
+    ("sailthru.date", "meta:sailthru.date"),
+    ("dc.date.issued", "meta:dc.date.issued"),
+    ("dcterms.created", "meta:dcterms.created"),
+    ("dc.date", "meta:dc.date"),
+    ("date", "meta:date"),
+)
+
+# Leaf elements whose class says they hold the date, as most templates mark it.
+VISIBLE_DATES = (
+    "//*[not(self::script or self::style)][not(*)][contains(@class, 'date') or "
+    "contains(@class, 'publish') or contains(@class, 'timestamp') or "
+    "contains(@class, 'posted')]/text()"
+)
+
+
+class UndecodablePage(ValueError):
+    """The bytes are not text in any encoding we can find."""
+
+
+def decode_html(body: bytes, declared_charset: str | None) -> tuple[str, str]:
+    """Decode page bytes as a browser would; return (text, encoding used)."""
+    header = f"text/html; charset={declared_charset}" if declared_charset else None
+    encoding, text = html_to_unicode(header, body, auto_detect_fun=_detect)
+    if "\ufffd" in text and "\ufffd".encode() not in body:
+        # The declared charset is wrong (say, UTF-8 declared on Windows-1252 bytes):
+        # trust detection over the declaration rather than store mojibake.
+        detected = _detect(body)
+        if detected and detected != encoding:
+            try:
+                return body.decode(detected), detected
+            except (UnicodeDecodeError, LookupError):
+                pass
+    if "\x00" in text[:2048]:
+        raise UndecodablePage("binary content (NUL bytes), not an HTML page")
+    return text, encoding
+
+
+def _detect(body: bytes) -> str | None:
+    best = charset_normalizer.from_bytes(body[:200_000]).best()
+    return resolve_encoding(best.encoding) if best else None
+
+
+def extract_article(
+    body: bytes, url: str, declared_charset: str | None = None
+) -> ExtractedArticle | None:
+    """Extract the article of one page; None when the page holds no article."""
+    text, encoding = decode_html(body, declared_charset)
+    tree = _parse(text)
+    if tree is None:
+        return None
+    declared = _declared_metadata(tree)
+    doc = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=True, include_comments=False,
+        include_tables=True, deduplicate=False,
+    )
+    title = declared["title"] or getattr(doc, "title", None)
+    authors = declared["authors"] or _split_authors(getattr(doc, "author", None))
+    header = [title, *authors, *(raw for where, raw in declared["dates"]
+                                 if where == "visible")]
+    body_text = _drop_header_lines((getattr(doc, "text", None) or "") if doc else "",
+                                   header)
+    if len(body_text.split()) < MIN_ARTICLE_WORDS:
+        return None
+    dates = list(declared["dates"])
+    if getattr(doc, "date", None):
+        dates.append(("trafilatura", doc.date))
+    return ExtractedArticle(
+        url=url,
+        title=title,
+        authors=tuple(authors),
+        text=body_text,
+        language=declared["language"] or getattr(doc, "language", None),
+        sitename=declared["sitename"] or getattr(doc, "sitename", None),
+        description=declared["description"] or getattr(doc, "description", None),
+        canonical_hint=declared["canonical"],
+        date_candidates=tuple(dates),
+        encoding=encoding,
+    )
+
+
+def _drop_header_lines(text: str, header: list[str | None]) -> str:
+    """Drop leading lines that repeat the headline, a byline or the visible date.
+
+    Templates often put them inside the article element; they are not body, and
+    left in place they hide the dateline that opens the story.
+    """
+    known = {_fold(h) for h in header if h}
+    known |= {"by " + k for k in known}
+    lines = text.strip().split("\n")
+    while lines and _fold(lines[0]) in known:
+        lines.pop(0)
+    return "\n".join(lines).strip()
+
+
+def _fold(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def _parse(text: str) -> Any:
+    # lxml refuses str input that carries an XML encoding declaration.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    if not text.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(text)
+    except (ParserError, ValueError):
+        return None
+
+
+def _declared_metadata(tree: Any) -> dict[str, Any]:
+    """What the publisher declares about the page: JSON-LD, meta tags, <time>."""
+    meta = _meta_tags(tree)
+    ld = next(_json_ld_articles(tree), {})
+    dates: list[tuple[str, str]] = []
+    if isinstance(ld.get("datePublished"), str):
+        dates.append(("json-ld", ld["datePublished"]))
+    for name, label in DATE_META:
+        if meta.get(name):
+            dates.append((label, meta[name]))
+    for node in tree.xpath("//time[@datetime]")[:3]:
+        dates.append(("time", node.get("datetime")))
+    for raw in tree.xpath(VISIBLE_DATES)[:4]:
+        if 6 <= len(raw.strip()) <= 80:
+            dates.append(("visible", raw.strip()))
+    canonical = tree.xpath("//link[@rel='canonical']/@href") or [meta.get("og:url")]
+    lang = (tree.get("lang") or meta.get("og:locale") or "").replace("_", "-")
+    return {
+        "title": _clean(ld.get("headline")) or _clean(meta.get("og:title")),
+        "authors": _json_ld_authors(ld.get("author")),
+        "sitename": _clean(meta.get("og:site_name")) or _publisher(ld),
+        "description": _clean(meta.get("og:description") or meta.get("description")),
+        "canonical": canonical[0] if canonical and canonical[0] else None,
+        "language": lang.split("-")[0].lower() or None,
+        "dates": dates,
+    }
+
+
+def _meta_tags(tree: Any) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for node in tree.xpath("//meta[@content]"):
+        key = node.get("property") or node.get("name") or node.get("itemprop")
+        if key:
+            found.setdefault(key.strip().lower(), node.get("content").strip())
+    return found
+
+
+def _json_ld_articles(tree: Any) -> Iterator[dict[str, Any]]:
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue  # publishers ship broken JSON-LD often enough; the meta tags remain
+        yield from (o for o in _walk(data) if _is_article(o))
+
+
+def _walk(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _walk(data["@graph"])
+
+
+def _is_article(obj: dict[str, Any]) -> bool:
+    kinds = obj.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds) and (
+        "headline" in obj or "datePublished" in obj
+    )
+
+
+def _json_ld_authors(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and _clean(name):
+            names.append(_clean(name))
+    return names
+
+
+def _publisher(ld: dict[str, Any]) -> str | None:
+    pub = ld.get("publisher")
+    return _clean(pub.get("name")) if isinstance(pub, dict) else None
+
+
+def _split_authors(value: str | None) -> list[str]:
+    if not value:
+        return []
+    return [a.strip() for a in value.split(";") if a.strip()]
+
+
+def _clean(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = re.sub(r"\s+", " ", value).strip()
+    return value or None

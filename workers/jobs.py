@@ -1,0 +1,183 @@
+"""RQ jobs: the one place where the stages meet Redis, storage and settings.
+
+`ingest_page` runs extract -> normalize -> dedupe -> store on one page. It is
+idempotent (RQ delivers at least once): the same payload run twice, or by two
+workers at once, leaves one record. A failure is raised with the stage that failed
+recorded in the job's meta, so `dateline failed` can say where and why.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from redis import Redis
+from rq import Queue, get_current_job
+from rq.serializers import JSONSerializer
+
+from config.loader import SourceConfig, load_source
+from workers import keys, settings
+from workers.dedupe import DedupeIndex, article_id, content_hash, url_key
+from workers.extract import extract_article
+from workers.models import Page, StoredArticle
+from workers.normalize import normalize_article
+from workers.store import Store, open_store
+
+logger = logging.getLogger(__name__)
+INGEST_PAGE = "workers.jobs.ingest_page"
+
+
+class StageError(RuntimeError):
+    """A stage failed on a page; the message names the stage and the reason."""
+
+
+def ingest_page(payload: dict[str, Any]) -> dict[str, Any]:
+    """Extract, normalize, dedupe and store one page; returns what happened."""
+    page = Page.from_payload(payload)
+    source = _source(page.source_id)
+    store, redis = _store(), _redis()
+    page_keys = {url_key(page.url), url_key(page.final_url)}
+    if len(page.body) > settings.MAX_PAGE_BYTES:
+        return _record_skip(store, redis, page, page_keys, "too_large",
+                            f"{len(page.body)} bytes > {settings.MAX_PAGE_BYTES}")
+    with _stage("extract", page):
+        extracted = extract_article(page.body, page.final_url, page.declared_charset)
+    if extracted is None:
+        return _record_skip(store, redis, page, page_keys, "no_article",
+                            "no article body found")
+    with _stage("normalize", page):
+        article = normalize_article(extracted, source, page.fetched_at, page.final_url)
+    with _stage("dedupe", page):
+        aid = article_id(article.canonical_url)
+        chash = content_hash(article.text,
+                             article.dateline.span[1] if article.dateline else 0,
+                             article.credits.span if article.credits else None)
+        owner = DedupeIndex(redis).claim_content(chash, aid)
+    stored = StoredArticle(
+        article_id=aid, content_hash=chash,
+        duplicate_of=None if owner == aid else owner,
+        dup_kind=None if owner == aid else "exact",
+        article=article, stored_at=datetime.now(UTC),
+    )
+    with _stage("store", page):
+        change = store.upsert_article(stored)
+        _mark_recorded(redis, page_keys | {url_key(article.canonical_url)})
+    outcome = "duplicate_content" if stored.duplicate_of else "stored"
+    logger.info("%s %s: %s (%s)", page.source_id, page.url, outcome, change)
+    return {"outcome": outcome, "article_id": aid, "change": change,
+            "duplicate_of": stored.duplicate_of}
+
+
+def _record_skip(store: Store, redis: Redis, page: Page, page_keys: set[str],
+                 outcome: str, reason: str) -> dict[str, Any]:
+    with _stage("store", page):
+        store.record_page(url_key(page.final_url), page.source_id, page.final_url,
+                          outcome, reason, page.fetched_at)
+        _mark_recorded(redis, page_keys)
+    logger.info("%s %s: %s (%s)", page.source_id, page.url, outcome, reason)
+    return {"outcome": outcome, "reason": reason}
+
+
+def _mark_recorded(redis: Redis, page_keys: set[str]) -> None:
+    """Tell the crawler these URLs need no fetching, and that none is queued now."""
+    pipe = redis.pipeline(transaction=False)
+    pipe.sadd(keys.STORED_URLS, *page_keys)
+    pipe.delete(*(keys.QUEUED_URL.format(k) for k in page_keys))
+    pipe.execute()
+
+
+@contextmanager
+def _stage(name: str, page: Page) -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        job = get_current_job()
+        if job is not None:
+            job.meta.update(stage=name, error=reason[:500])
+            job.save_meta()
+        logger.warning("%s %s: %s failed: %s", page.source_id, page.url, name, reason)
+        raise StageError(f"{name} failed: {reason}") from exc
+
+
+# Connections are per process: RQ forks a work horse per job, and neither a SQLite
+# handle nor a Redis socket may cross a fork.
+@lru_cache(maxsize=64)
+def _source_cached(source_id: str, pid: int) -> SourceConfig:
+    return load_source(source_id)
+
+
+def _source(source_id: str) -> SourceConfig:
+    return _source_cached(source_id, os.getpid())
+
+
+_conns: dict[str, Any] = {}
+
+
+def _store() -> Store:
+    if _conns.get("pid") != os.getpid():
+        _conns.clear()
+        _conns["pid"] = os.getpid()
+    if "store" not in _conns:
+        _conns["store"] = open_store(settings.DATABASE_URL)
+    return _conns["store"]
+
+
+def _redis() -> Redis:
+    current = get_current_job()
+    if current is not None:
+        return current.connection
+    if "redis" not in _conns:
+        _conns["redis"] = connect(settings.REDIS_URL or "redis://127.0.0.1:6379/0")
+    return _conns["redis"]
+
+
+def connect(url: str) -> Redis:
+    return Redis.from_url(url, socket_connect_timeout=5, health_check_interval=30)
+
+
+def ingest_queue(redis: Redis) -> Queue:
+    return Queue(settings.QUEUE_NAME, connection=redis, serializer=JSONSerializer)
+
+
+def enqueue_pages(redis: Redis, pages: Sequence[Page], force: bool = False) -> int:
+    """Enqueue pages not already queued (one SET NX marker per URL); returns count.
+
+    Batched: one pipelined round trip for the markers, one for the jobs.
+    """
+    if not pages:
+        return 0
+    queue = ingest_queue(redis)
+    marks = redis.pipeline(transaction=False)
+    for page in pages:
+        marks.set(keys.QUEUED_URL.format(url_key(page.url)), "1", nx=True,
+                  ex=settings.QUEUED_TTL)
+    fresh = [p for p, ok in zip(pages, marks.execute(), strict=True) if ok or force]
+    jobs = [
+        Queue.prepare_data(
+            INGEST_PAGE, args=(p.to_payload(),), timeout=settings.JOB_TIMEOUT,
+            result_ttl=settings.RESULT_TTL, failure_ttl=settings.FAILURE_TTL,
+            description=f"ingest {p.source_id} {p.url}",
+            meta={"source_id": p.source_id, "url": p.url},
+        )
+        for p in fresh
+    ]
+    with redis.pipeline() as pipe:
+        queue.enqueue_many(jobs, pipeline=pipe)
+        pipe.execute()
+    return len(fresh)
+
+
+def warm() -> None:
+    """Import and exercise trafilatura and dateparser once, before workers fork."""
+    from workers import dates
+
+    dates.warm()
+    sample = ("<html><body><article><p>" + "Warm-up words for the extractor. " * 20
+              + "</p></article></body></html>").encode()
+    extract_article(sample, "http://localhost/warm-up")

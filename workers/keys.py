@@ -1,0 +1,10 @@
+"""Every Redis key Dateline writes, as namespaced templates in one place.
+
+Scripts touching several keys must keep them in one Redis Cluster slot ({hash tags}).
+"""
+
+QUEUE = "ingest"
+CONTENT_OWNER = "dateline:content:{}"  # content hash -> article_id of the first copy
+STORED_URLS = "dateline:stored-urls"  # set of url keys whose page is recorded
+QUEUED_URL = "dateline:queued:{}"  # url key -> enqueued, not yet recorded (SET NX, TTL)
+CRAWL_LOCK = "dateline:lock:crawl:{}"  # source_id -> crawl run holding it

@@ -1,0 +1,189 @@
+"""The values that travel through the pipeline, one type per stage.
+
+    Page -> ExtractedArticle -> NormalizedArticle -> StoredArticle
+
+A Page crosses Redis as JSON (body base64-encoded, never pickled); the others live
+inside one job. Datetimes are timezone-aware UTC; raw strings sit beside them.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+PAGE_SCHEMA = 1
+
+
+def utc_iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a 'Z', or None. Refuses naive datetimes."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: every stored time must be aware")
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def parse_utc(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError(f"naive timestamp {value!r}")
+    return parsed.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One fetched page, as the crawler saw it."""
+
+    url: str  # the URL requested
+    final_url: str  # after redirects
+    status: int
+    body: bytes
+    fetched_at: datetime
+    source_id: str
+    discovered_via: str  # "feed", "sitemap", "section", "local" + where from
+    declared_charset: str | None = None  # from the Content-Type header
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "schema": PAGE_SCHEMA,
+            "url": self.url,
+            "final_url": self.final_url,
+            "status": self.status,
+            "body_b64": base64.b64encode(self.body).decode("ascii"),
+            "fetched_at": utc_iso(self.fetched_at),
+            "source_id": self.source_id,
+            "discovered_via": self.discovered_via,
+            "declared_charset": self.declared_charset,
+        }
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> Page:
+        fetched_at = parse_utc(data["fetched_at"])
+        assert fetched_at is not None
+        return cls(
+            url=data["url"],
+            final_url=data.get("final_url") or data["url"],
+            status=int(data.get("status", 200)),
+            body=base64.b64decode(data["body_b64"]),
+            fetched_at=fetched_at,
+            source_id=data["source_id"],
+            discovered_via=data.get("discovered_via", "unknown"),
+            declared_charset=data.get("declared_charset"),
+        )
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """What the page says, before any interpretation."""
+
+    url: str
+    title: str | None
+    authors: tuple[str, ...]
+    text: str
+    language: str | None
+    sitename: str | None
+    description: str | None
+    canonical_hint: str | None  # rel=canonical or og:url, as found
+    date_candidates: tuple[tuple[str, str], ...]  # (where found, raw string), best first
+    encoding: str
+
+
+@dataclass(frozen=True)
+class Dateline:
+    place_raw: str | None
+    place: str | None
+    agency: str | None
+    date_raw: str | None
+    span: tuple[int, int]  # character offsets of the dateline in `text`
+
+
+@dataclass(frozen=True)
+class Credits:
+    reporters: tuple[dict[str, str | None], ...]  # {"name", "place"}
+    writers: tuple[str, ...]
+    editors: tuple[str, ...]
+    raw: str
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class NormalizedArticle:
+    """An extracted article with its dates, dateline and credits interpreted."""
+
+    source_id: str
+    url: str
+    canonical_url: str
+    title: str | None
+    authors: tuple[str, ...]
+    text: str
+    language: str | None
+    sitename: str | None
+    description: str | None
+    published_at: datetime | None
+    published_raw: str | None
+    date_source: str | None  # where the date came from ("json-ld", "meta", ...)
+    dateline: Dateline | None
+    credits: Credits | None
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """The record: a NormalizedArticle with its identity and dedupe decision."""
+
+    article_id: str
+    content_hash: str
+    duplicate_of: str | None
+    dup_kind: str | None  # None for an original, "exact" for a copy
+    article: NormalizedArticle
+    stored_at: datetime
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_record(self) -> dict[str, Any]:
+        a = self.article
+        return {
+            "article_id": self.article_id,
+            "source_id": a.source_id,
+            "url": a.url,
+            "canonical_url": a.canonical_url,
+            "title": a.title,
+            "authors": list(a.authors),
+            "published_at": utc_iso(a.published_at),
+            "published_raw": a.published_raw,
+            "date_source": a.date_source,
+            "language": a.language,
+            "sitename": a.sitename,
+            "description": a.description,
+            "text": a.text,
+            "dateline": _dateline_record(a.dateline),
+            "credits": _credits_record(a.credits),
+            "content_hash": self.content_hash,
+            "duplicate_of": self.duplicate_of,
+            "dup_kind": self.dup_kind,
+            "fetched_at": utc_iso(a.fetched_at),
+            "stored_at": utc_iso(self.stored_at),
+        }
+
+
+def _dateline_record(d: Dateline | None) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    record = asdict(d)
+    record["span"] = list(d.span)
+    return record
+
+
+def _credits_record(c: Credits | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "reporters": [dict(r) for r in c.reporters],
+        "writers": list(c.writers),
+        "editors": list(c.editors),
+        "raw": c.raw,
+        "span": list(c.span),
+    }

@@ -1,0 +1,50 @@
+"""Normalize: ExtractedArticle -> NormalizedArticle.
+
+Interprets what extraction found, steered by the source's languages, timezone and
+date order and by the page's fetch time (the base for relative dates): the
+publication date in UTC with its raw string, the dateline and wire credits, the
+canonical URL. When the page names no author, the credited reporters are used.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from config.loader import SourceConfig
+from workers.dates import parse_published
+from workers.datelines import parse_credits, parse_dateline
+from workers.dedupe import resolve_canonical
+from workers.models import ExtractedArticle, NormalizedArticle
+
+
+def normalize_article(
+    extracted: ExtractedArticle, source: SourceConfig, fetched_at: datetime,
+    url: str,
+) -> NormalizedArticle:
+    language = extracted.language or source.languages[0]
+    languages = tuple(dict.fromkeys((language, *source.languages)))
+    dateline = parse_dateline(extracted.text)
+    credits = parse_credits(extracted.text)
+    date_candidates = list(extracted.date_candidates)
+    published = parse_published(date_candidates, languages, source.timezone,
+                                fetched_at, source.date_order)
+    authors = extracted.authors
+    if not authors and credits:
+        authors = tuple(str(r["name"]) for r in credits.reporters)
+    return NormalizedArticle(
+        source_id=source.source_id,
+        url=url,
+        canonical_url=resolve_canonical(url, extracted.canonical_hint, source),
+        title=extracted.title,
+        authors=authors,
+        text=extracted.text,
+        language=language,
+        sitename=extracted.sitename,
+        description=extracted.description,
+        published_at=published.value if published else None,
+        published_raw=published.raw if published else None,
+        date_source=published.source if published else None,
+        dateline=dateline,
+        credits=credits,
+        fetched_at=fetched_at,
+    )

@@ -1,0 +1,35 @@
+"""Worker settings: flat constants, each overridable from the environment.
+
+Read only by `workers.jobs` and the command line; stage functions get plain values.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"environment variable {name}: expected an integer, "
+                         f"got {value!r}") from None
+
+
+# Where var/ (database, private Redis, logs) lives: the checkout unless told.
+HOME = Path(os.environ.get("DATELINE_HOME") or Path(__file__).resolve().parents[1])
+VAR_DIR = HOME / "var"
+# Unset: the commands start (or reuse) a private redis-server under var/redis.
+REDIS_URL = os.environ.get("DATELINE_REDIS_URL") or None
+DATABASE_URL = os.environ.get("DATELINE_DATABASE_URL") or str(VAR_DIR / "dateline.sqlite3")
+
+QUEUE_NAME = os.environ.get("DATELINE_QUEUE") or "ingest"
+JOB_TIMEOUT = _int("DATELINE_JOB_TIMEOUT", 180)  # seconds; a job past it is killed
+RESULT_TTL = _int("DATELINE_RESULT_TTL", 3600)  # keep outcomes an hour for `status`
+FAILURE_TTL = _int("DATELINE_FAILURE_TTL", 365 * 24 * 3600)  # until someone re-queues
+QUEUED_TTL = _int("DATELINE_QUEUED_TTL", 24 * 3600)  # "already queued" marker lifetime
+MAX_PAGE_BYTES = _int("DATELINE_MAX_PAGE_BYTES", 10 * 1024 * 1024)

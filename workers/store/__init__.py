@@ -1,0 +1,44 @@
+"""Store: StoredArticle -> a record in the database, idempotently.
+
+One Protocol, one file per backend. `open_store(url)` picks the backend from the
+URL: a path or `sqlite:///path` (the embedded default), `postgresql://...` (scale-out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from workers.models import StoredArticle
+
+
+class Store(Protocol):
+    def upsert_article(self, stored: StoredArticle) -> str:
+        """Insert or update by article_id; returns 'inserted', 'updated' or 'unchanged'."""
+
+    def record_page(self, url_key: str, source_id: str, url: str, outcome: str,
+                    reason: str, fetched_at: datetime) -> None:
+        """Record a page that yields no article (`no_article`, `too_large`)."""
+
+    def counts(self) -> dict[str, Any]:
+        """Totals and per-source counts of articles, duplicates and skipped pages."""
+
+    def iter_records(self, source_id: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every stored record, oldest first."""
+
+    def get_record(self, article_id: str) -> dict[str, Any] | None: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(url: str) -> Store:
+    if url.startswith(("postgresql://", "postgres://")):
+        raise NotImplementedError(
+            "PostgreSQL storage is not available yet; use a SQLite path"
+        )
+    from workers.store.sqlite import SQLiteStore
+
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:") else url
+    return SQLiteStore(Path(path))

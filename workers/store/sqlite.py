@@ -1,0 +1,155 @@
+"""SQLite storage, the embedded default: WAL, synchronous=NORMAL, one upsert per record.
+
+Several worker processes write one file: WAL lets readers run beside the writer
+and `busy_timeout` queues writers instead of failing them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from workers.models import StoredArticle, utc_iso
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    article_id TEXT PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    canonical_url TEXT NOT NULL,
+    title TEXT,
+    authors TEXT NOT NULL,
+    published_at TEXT,
+    published_raw TEXT,
+    date_source TEXT,
+    language TEXT,
+    sitename TEXT,
+    description TEXT,
+    text TEXT NOT NULL,
+    dateline TEXT,
+    credits TEXT,
+    content_hash TEXT NOT NULL,
+    duplicate_of TEXT,
+    dup_kind TEXT,
+    fetched_at TEXT NOT NULL,
+    stored_at TEXT NOT NULL,
+    updated_at TEXT
+);
+CREATE INDEX IF NOT EXISTS articles_source ON articles (source_id);
+CREATE INDEX IF NOT EXISTS articles_content ON articles (content_hash);
+CREATE TABLE IF NOT EXISTS pages (
+    url_key TEXT PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+"""
+JSON_FIELDS = ("authors", "dateline", "credits")
+COLUMNS = (
+    "article_id", "source_id", "url", "canonical_url", "title", "authors",
+    "published_at", "published_raw", "date_source", "language", "sitename",
+    "description", "text", "dateline", "credits", "content_hash", "duplicate_of",
+    "dup_kind", "fetched_at", "stored_at",
+)
+# A re-run of the same job changes nothing; a changed text updates the record
+# (the same URL, revised) but keeps when it was first stored.
+UPSERT = f"""
+INSERT INTO articles ({", ".join(COLUMNS)}) VALUES ({", ".join("?" * len(COLUMNS))})
+ON CONFLICT (article_id) DO UPDATE SET
+    {", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in ("article_id", "stored_at"))},
+    updated_at = excluded.stored_at
+WHERE articles.content_hash != excluded.content_hash
+"""
+
+
+class SQLiteStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=60000")
+        self.db.executescript(SCHEMA)
+
+    def upsert_article(self, stored: StoredArticle) -> str:
+        record = stored.to_record()
+        values = [json.dumps(record[c]) if c in JSON_FIELDS else record[c]
+                  for c in COLUMNS]
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            existed = self.db.execute("SELECT 1 FROM articles WHERE article_id = ?",
+                                      (stored.article_id,)).fetchone()
+            changed = self.db.execute(UPSERT, values).rowcount
+        if not existed:
+            return "inserted"
+        return "updated" if changed else "unchanged"
+
+    def record_page(self, url_key: str, source_id: str, url: str, outcome: str,
+                    reason: str, fetched_at: datetime) -> None:
+        self.db.execute(
+            "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url_key) DO "
+            "UPDATE SET outcome = excluded.outcome, reason = excluded.reason, "
+            "fetched_at = excluded.fetched_at",
+            (url_key, source_id, url, outcome, reason, utc_iso(fetched_at),
+             utc_iso(datetime.now(UTC))),
+        )
+
+    def counts(self) -> dict[str, Any]:
+        per_source: dict[str, dict[str, int]] = {}
+        rows = self.db.execute(
+            "SELECT source_id, COALESCE(dup_kind, 'original') AS kind, COUNT(*) AS n "
+            "FROM articles GROUP BY 1, 2 UNION ALL "
+            "SELECT source_id, outcome, COUNT(*) FROM pages GROUP BY 1, 2"
+        )
+        for row in rows:
+            per_source.setdefault(row["source_id"], {})[row["kind"]] = row["n"]
+        return _totals(per_source)
+
+    def iter_records(self, source_id: str | None = None) -> Iterator[dict[str, Any]]:
+        sql = f"SELECT {', '.join(COLUMNS)} FROM articles"
+        args: tuple[Any, ...] = ()
+        if source_id:
+            sql, args = sql + " WHERE source_id = ?", (source_id,)
+        for row in self.db.execute(sql + " ORDER BY stored_at, article_id", args):
+            yield _record(row)
+
+    def get_record(self, article_id: str) -> dict[str, Any] | None:
+        row = self.db.execute(f"SELECT {', '.join(COLUMNS)} FROM articles "
+                              "WHERE article_id = ?", (article_id,)).fetchone()
+        return _record(row) if row else None
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _record(row: sqlite3.Row) -> dict[str, Any]:
+    return {c: json.loads(row[c]) if c in JSON_FIELDS and row[c] is not None else row[c]
+            for c in COLUMNS}
+
+
+def _totals(per_source: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """{articles, duplicates{kind: n}, no_article, too_large, per_source} from counts."""
+    def summarize(kinds: dict[str, int]) -> dict[str, Any]:
+        dups = {k: n for k, n in kinds.items() if k in ("exact", "near")}
+        return {
+            "articles": kinds.get("original", 0) + sum(dups.values()),
+            "originals": kinds.get("original", 0),
+            "duplicates": dups,
+            "no_article": kinds.get("no_article", 0),
+            "too_large": kinds.get("too_large", 0),
+        }
+    total: dict[str, int] = {}
+    for kinds in per_source.values():
+        for kind, n in kinds.items():
+            total[kind] = total.get(kind, 0) + n
+    return {**summarize(total),
+            "per_source": {s: summarize(k) for s, k in sorted(per_source.items())}}
