@@ -17,10 +17,8 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
-SEED_FILE = "seed-article.txt"
 SEED_TITLE = "Ukraine eyes 'strong and far-reaching step' towards NATO membership at July summit"
 SEED_SLUG = "ukraine-eyes-strong-and-far-reaching-step-towards-nato-membership"
 SEED_PUBLISHED = datetime(2024, 3, 19, 9, 42, tzinfo=UTC)
@@ -80,30 +78,21 @@ class Story:
     photo: str | None = None
 
 
-def load_seed(shared_dir: Path | None) -> Story:
-    """The seed story; its body paragraphs are read from shared/seed when present."""
-    paragraphs: list[str] = []
-    path = shared_dir / "seed" / SEED_FILE if shared_dir else None
-    if path and path.exists():
-        lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
-        start = next(i for i, ln in enumerate(lines) if ln.startswith("KYIV (Reuters)"))
-        for line in lines[start:]:
-            if line:
-                paragraphs.append(line)
-            if line.startswith("(Reporting by"):
-                break
-    else:
-        paragraphs = [BUILTIN_SEED]
-    return Story(SEED_SLUG, SEED_TITLE, tuple(paragraphs), SEED_PUBLISHED, None,
-                 "world", SEED_PHOTO)
-
-
-BUILTIN_SEED = (
-    "KYIV (Reuters) - Ukraine is working to secure \"a strong and far-reaching step\" "
-    "towards membership of NATO at the military alliance's Washington summit in July, "
-    "Ukraine's foreign minister said on Tuesday. (Reporting by Anastasiia Malenko; "
-    "editing by Tom Balmforth and Christina Fincher)"
+# The seed story's wire copy (shared/seed/seed-article.txt), body and credit line.
+SEED_PARAGRAPHS = (
+    'KYIV (Reuters) - Ukraine is working to secure "a strong and far-reaching step" towards membership of NATO at the military alliance\'s Washington summit in July, Ukraine\'s foreign minister said on Tuesday.',
+    'The U.S. ambassador to NATO, Julianne Smith, said last month that she does not expect the alliance to issue a membership invitation to Ukraine at the upcoming summit.',
+    'Asked about Ukraine\'s goals for the Washington summit during an online news conference, top diplomat Dmytro Kuleba said he would not go into detail about the deliberations, but that there was "very active engagement" with NATO\'s leadership and allies.',
+    '"We think that Ukraine meets the main criteria of membership, which is the capacity to defend NATO borders. That\'s what we are doing by defending Ukraine," he told reporters.',
+    '"...let me say this, we are working hard to make a strong and far-reaching step towards Ukrainian membership in NATO at the Washington summit."',
+    "Russia, which launched a full-scale invasion of Ukraine in February 2022, fiercely opposes Kyiv's long-term strategic ambition of joining the NATO military alliance.",
+    '(Reporting by Anastasiia Malenko; editing by Tom Balmforth and Christina Fincher)',
 )
+
+
+def seed_story() -> Story:
+    return Story(SEED_SLUG, SEED_TITLE, SEED_PARAGRAPHS, SEED_PUBLISHED, None, "world",
+                 SEED_PHOTO)
 
 
 def _story(rng: random.Random, index: int, wire: bool, base: datetime) -> Story:
@@ -143,11 +132,11 @@ def _story(rng: random.Random, index: int, wire: bool, base: datetime) -> Story:
                  None if wire else rng.choice(PEOPLE), rng.choice(["world", "nation"]))
 
 
-def build_stories(shared_dir: Path | None) -> dict[str, list[Story]]:
+def build_stories() -> dict[str, list[Story]]:
     """{"wire": [...], "courier": [...], "ledger": [...]}, the same on every run."""
     rng = random.Random(20240319)
     base = datetime(2024, 3, 22, 8, 0, tzinfo=UTC)
-    wire = [load_seed(shared_dir)] + [_story(rng, i, True, base) for i in range(1, WIRE_COUNT)]
+    wire = [seed_story()] + [_story(rng, i, True, base) for i in range(1, WIRE_COUNT)]
     courier = [_story(rng, 100 + i, False, base) for i in range(OWN_COUNT)]
     ledger = [_story(rng, 200 + i, False, base) for i in range(OWN_COUNT)]
     return {"wire": wire, "courier": courier, "ledger": ledger}
@@ -267,10 +256,10 @@ def windows_1252_story() -> Story:
 class Site:
     """Every path of the demo site and its bytes, built once."""
 
-    def __init__(self, base: str, shared_dir: Path | None) -> None:
+    def __init__(self, base: str) -> None:
         self.base = base.rstrip("/")
         self.pages: dict[str, tuple[str, bytes]] = {}
-        stories = build_stories(shared_dir)
+        stories = build_stories()
         self.seed = stories["wire"][0]
         courier = stories["wire"] + stories["courier"]
         ledger = stories["wire"] + stories["ledger"]

@@ -78,9 +78,10 @@ def article_id(canonical: str) -> str:
     return hashlib.blake2b(url_key(canonical).encode(), digest_size=10).hexdigest()
 
 
-def url_id(url: str, keep_params: tuple[str, ...] = ()) -> str:
-    """The id a raw URL would get: what the crawler checks before fetching."""
-    return article_id(canonical_url(url, keep_params))
+def page_key(url: str, source: Any) -> str:
+    """The key of a page URL of `source`: what the crawler checks before fetching."""
+    home_host = urlsplit(source.homepage).hostname
+    return url_key(canonical_url(url, source.keep_query_params, home_host))
 
 
 def _is_tracking(name: str) -> bool:
@@ -119,6 +120,14 @@ def content_hash(text: str, dateline_end: int = 0,
                  credits_span: tuple[int, int] | None = None) -> str:
     normalized = normalized_text(text, dateline_end, credits_span)
     return hashlib.blake2b(normalized.encode(), digest_size=16).hexdigest()
+
+
+def identify(article: Any) -> tuple[str, str]:
+    """(article_id, content_hash) of a NormalizedArticle."""
+    dateline_end = article.dateline.span[1] if article.dateline else 0
+    credits_span = article.credits.span if article.credits else None
+    return (article_id(article.canonical_url),
+            content_hash(article.text, dateline_end, credits_span))
 
 
 # Read the owner of a content hash, or become it: one step, so no race.

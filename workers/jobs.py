@@ -10,26 +10,25 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from redis import Redis
-from rq import Queue, get_current_job
-from rq.serializers import JSONSerializer
+from rq import get_current_job
 
 from config.loader import SourceConfig, load_source
 from workers import keys, settings
-from workers.dedupe import DedupeIndex, article_id, content_hash, url_key
+from workers.dedupe import DedupeIndex, identify, page_key, url_key
 from workers.extract import extract_article
 from workers.models import Page, StoredArticle
 from workers.normalize import normalize_article
+from workers.queueing import connect
 from workers.store import Store, open_store
 
 logger = logging.getLogger(__name__)
-INGEST_PAGE = "workers.jobs.ingest_page"
 
 
 class StageError(RuntimeError):
@@ -39,9 +38,11 @@ class StageError(RuntimeError):
 def ingest_page(payload: dict[str, Any]) -> dict[str, Any]:
     """Extract, normalize, dedupe and store one page; returns what happened."""
     page = Page.from_payload(payload)
-    source = _source(page.source_id)
-    store, redis = _store(), _redis()
-    page_keys = {url_key(page.url), url_key(page.final_url)}
+    with _stage("load", page):
+        source = _source(page.source_id)
+        store, redis = _store(), _redis()
+    final_key = page_key(page.final_url, source)
+    page_keys = {page_key(page.url, source), final_key}
     if len(page.body) > settings.MAX_PAGE_BYTES:
         return _record_skip(store, redis, page, page_keys, "too_large",
                             f"{len(page.body)} bytes > {settings.MAX_PAGE_BYTES}")
@@ -53,10 +54,7 @@ def ingest_page(payload: dict[str, Any]) -> dict[str, Any]:
     with _stage("normalize", page):
         article = normalize_article(extracted, source, page.fetched_at, page.final_url)
     with _stage("dedupe", page):
-        aid = article_id(article.canonical_url)
-        chash = content_hash(article.text,
-                             article.dateline.span[1] if article.dateline else 0,
-                             article.credits.span if article.credits else None)
+        aid, chash = identify(article)
         owner = DedupeIndex(redis).claim_content(chash, aid)
     stored = StoredArticle(
         article_id=aid, content_hash=chash,
@@ -76,8 +74,9 @@ def ingest_page(payload: dict[str, Any]) -> dict[str, Any]:
 def _record_skip(store: Store, redis: Redis, page: Page, page_keys: set[str],
                  outcome: str, reason: str) -> dict[str, Any]:
     with _stage("store", page):
-        store.record_page(url_key(page.final_url), page.source_id, page.final_url,
-                          outcome, reason, page.fetched_at)
+        store.record_page(page_key(page.final_url, _source(page.source_id)),
+                          page.source_id, page.final_url, outcome, reason,
+                          page.fetched_at)
         _mark_recorded(redis, page_keys)
     logger.info("%s %s: %s (%s)", page.source_id, page.url, outcome, reason)
     return {"outcome": outcome, "reason": reason}
@@ -135,42 +134,6 @@ def _redis() -> Redis:
     if "redis" not in _conns:
         _conns["redis"] = connect(settings.REDIS_URL or "redis://127.0.0.1:6379/0")
     return _conns["redis"]
-
-
-def connect(url: str) -> Redis:
-    return Redis.from_url(url, socket_connect_timeout=5, health_check_interval=30)
-
-
-def ingest_queue(redis: Redis) -> Queue:
-    return Queue(settings.QUEUE_NAME, connection=redis, serializer=JSONSerializer)
-
-
-def enqueue_pages(redis: Redis, pages: Sequence[Page], force: bool = False) -> int:
-    """Enqueue pages not already queued (one SET NX marker per URL); returns count.
-
-    Batched: one pipelined round trip for the markers, one for the jobs.
-    """
-    if not pages:
-        return 0
-    queue = ingest_queue(redis)
-    marks = redis.pipeline(transaction=False)
-    for page in pages:
-        marks.set(keys.QUEUED_URL.format(url_key(page.url)), "1", nx=True,
-                  ex=settings.QUEUED_TTL)
-    fresh = [p for p, ok in zip(pages, marks.execute(), strict=True) if ok or force]
-    jobs = [
-        Queue.prepare_data(
-            INGEST_PAGE, args=(p.to_payload(),), timeout=settings.JOB_TIMEOUT,
-            result_ttl=settings.RESULT_TTL, failure_ttl=settings.FAILURE_TTL,
-            description=f"ingest {p.source_id} {p.url}",
-            meta={"source_id": p.source_id, "url": p.url},
-        )
-        for p in fresh
-    ]
-    with redis.pipeline() as pipe:
-        queue.enqueue_many(jobs, pipeline=pipe)
-        pipe.execute()
-    return len(fresh)
 
 
 def warm() -> None:

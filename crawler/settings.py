@@ -1,0 +1,48 @@
+"""Scrapy settings for Dateline's crawler: flat constants, env-overridable.
+
+Per-source limits (concurrency per host, delay, timeout, page size) come from the
+source's TOML file and are applied per crawl by `dateline crawl`.
+"""
+
+import os
+
+BOT_NAME = "dateline"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = os.environ.get(
+    "DATELINE_USER_AGENT",
+    "Dateline/0.1 (news ingestion; +https://github.com/dateline/dateline)",
+)
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = int(os.environ.get("DATELINE_CONCURRENT_REQUESTS", "32"))
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+HTTPCACHE_ENABLED = False
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # no listening ports from a cron job
+LOG_LEVEL = os.environ.get("DATELINE_CRAWL_LOG_LEVEL", "WARNING")
+
+ITEM_PIPELINES = {"crawler.pipelines.EnqueuePipeline": 300}
+EXTENSIONS = {"crawler.extensions.Progress": 500}
+
+# Where pages go: set by `dateline crawl` from DATELINE_REDIS_URL or the private Redis.
+# The queue name and job limits are the workers' (workers/settings.py).
+DATELINE_REDIS_URL = os.environ.get("DATELINE_REDIS_URL", "")
+DATELINE_ENQUEUE_BATCH = 100  # pages per pipelined enqueue
+DATELINE_PROGRESS_INTERVAL = 10.0  # seconds between progress lines

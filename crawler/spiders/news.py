@@ -1,0 +1,231 @@
+"""One generic news spider, built from a source's TOML file (`-a source=<id>`).
+
+Discovers article URLs from the source's feeds (RSS/Atom), sitemaps (indexes and
+news sitemaps) and section pages (links matching its article patterns), skips
+URLs whose page is already recorded or queued, fetches the rest and yields each
+as a `Page`. Nothing is parsed here beyond discovery: extraction is the workers'.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from lxml import etree
+from scrapy import Request, Spider
+from scrapy.http import Response
+from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
+
+from config.loader import SourceConfig, load_source
+from workers import keys
+from workers.dedupe import page_key
+from workers.models import Page
+from workers.queueing import connect
+
+logger = logging.getLogger(__name__)
+XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
+                             huge_tree=True, remove_comments=True)
+
+
+class NewsSpider(Spider):
+    name = "news"
+
+    def __init__(self, source: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not source:
+            raise ValueError("the news spider needs a source: -a source=<source_id>")
+        self.cfg: SourceConfig = load_source(source)
+        self.allowed_domains = list(self.cfg.allowed_domains)
+        self.article_links = LinkExtractor(allow=self.cfg.article_allow,
+                                           deny=self.cfg.article_deny)
+        self.requested = 0  # article requests issued, against limits.max_pages
+        self.redis: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        url = crawler.settings.get("DATELINE_REDIS_URL")
+        spider.redis = connect(url) if url else None
+        return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.cfg.feeds:
+            yield Request(url, self._parse_feed, dont_filter=True, priority=10)
+        for url in self.cfg.sitemaps:
+            yield Request(url, self._parse_sitemap, dont_filter=True, priority=10)
+        for url in self.cfg.sections:
+            yield Request(url, self._parse_section, dont_filter=True, priority=5)
+
+    async def _parse_feed(self, response: Response) -> AsyncIterator[Request]:
+        root = _xml_root(response.body)
+        entries = [] if root is None else _feed_entries(root)
+        if root is None or not entries and not len(root.xpath("//*[local-name()='channel' "
+                                                                "or local-name()='feed']")):
+            logger.warning("%s %s: not an RSS/Atom feed", self.cfg.source_id, response.url)
+            self._inc("feeds_invalid")
+            return
+        urls = [u for u, when in entries if self._fresh(when)]
+        for request in await self._article_requests(urls, f"feed {response.url}"):
+            yield request
+
+    async def _parse_sitemap(self, response: Response) -> AsyncIterator[Request]:
+        root = _xml_root(_gunzip(response.body))
+        if root is None:
+            logger.warning("%s %s: not a sitemap", self.cfg.source_id, response.url)
+            self._inc("sitemaps_invalid")
+            return
+        kind = etree.QName(root).localname
+        entries = [(loc, when) for loc, when in _sitemap_entries(root) if self._fresh(when)]
+        if kind == "sitemapindex":
+            for loc, _ in entries:
+                yield Request(loc, self._parse_sitemap, dont_filter=True, priority=8)
+            return
+        urls = [loc for loc, _ in entries]
+        for request in await self._article_requests(urls, f"sitemap {response.url}"):
+            yield request
+
+    async def _parse_section(self, response: Response) -> AsyncIterator[Request]:
+        urls = [link.url for link in self.article_links.extract_links(response)]
+        for request in await self._article_requests(urls, f"section {response.url}"):
+            yield request
+
+    def _parse_article(self, response: Response) -> Iterable[Page]:
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        if ctype and "html" not in ctype:
+            logger.info("%s %s: skipped, not HTML (%s)", self.cfg.source_id,
+                        response.url, ctype)
+            self._inc("not_html")
+            return
+        self._inc("articles_fetched")
+        yield Page(
+            url=response.meta.get("redirect_urls", [response.url])[0],
+            final_url=response.url, status=response.status, body=response.body,
+            fetched_at=datetime.now(UTC), source_id=self.cfg.source_id,
+            discovered_via=response.meta["discovered_via"],
+            declared_charset=_charset(ctype),
+        )
+
+    async def _article_requests(self, urls: list[str], via: str) -> list[Request]:
+        """Requests for the article URLs not yet recorded or queued, within limits."""
+        candidates: dict[str, str] = {}
+        for url in urls:
+            if not self.cfg.is_on_domain(url) or any(
+                re.search(p, url) for p in self.cfg.article_deny
+            ):
+                continue
+            candidates.setdefault(page_key(url, self.cfg), url)
+        self._inc("articles_listed", len(candidates))
+        known = await maybe_deferred_to_future(deferToThread(self._known, list(candidates)))
+        self._inc("articles_known", len(known))
+        requests = []
+        for key, url in candidates.items():
+            if key in known:
+                continue
+            if self.requested >= self.cfg.limits.max_pages:
+                self._inc("articles_over_limit")
+                continue
+            self.requested += 1
+            requests.append(Request(url, self._parse_article,
+                                    meta={"discovered_via": via, "page_key": key}))
+        return requests
+
+    def _known(self, page_keys: list[str]) -> set[str]:
+        """Keys already recorded or queued: one pipelined Redis round trip (a thread)."""
+        if not page_keys or self.redis is None:
+            return set()
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.smismember(keys.STORED_URLS, page_keys)
+        for key in page_keys:
+            pipe.exists(keys.QUEUED_URL.format(key))
+        stored, *queued = pipe.execute()
+        return {k for k, s, q in zip(page_keys, stored, queued, strict=True) if s or q}
+
+    def _fresh(self, when: str | None) -> bool:
+        """Listed with a date older than max_age_days? Then it is not fetched."""
+        parsed = _listing_date(when)
+        if parsed is None:
+            return True
+        fresh = parsed >= datetime.now(UTC) - timedelta(days=self.cfg.max_age_days)
+        if not fresh:
+            self._inc("articles_too_old")
+        return fresh
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.crawler and self.crawler.stats:
+            self.crawler.stats.inc_value(f"dateline/{key}", count)
+
+
+def _gunzip(body: bytes) -> bytes:
+    if body[:2] == b"\x1f\x8b":
+        try:
+            return gzip.decompress(body)
+        except (OSError, EOFError):
+            return b""
+    return body
+
+
+def _xml_root(body: bytes) -> Any:
+    if not body.strip():
+        return None
+    try:
+        return etree.fromstring(body, XML_PARSER)
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _feed_entries(root: Any) -> list[tuple[str, str | None]]:
+    """(link, date) of every RSS item or Atom entry."""
+    found = []
+    for item in root.xpath("//*[local-name()='item']"):
+        link = item.xpath("string(*[local-name()='link'])").strip() or item.xpath(
+            "string(*[local-name()='guid'][not(@isPermaLink='false')])").strip()
+        date = item.xpath("string(*[local-name()='pubDate' or local-name()='date'])")
+        if link:
+            found.append((link, date.strip() or None))
+    for entry in root.xpath("//*[local-name()='entry']"):
+        links = entry.xpath("*[local-name()='link'][not(@rel) or @rel='alternate']/@href")
+        date = entry.xpath("string(*[local-name()='published' or local-name()='updated'])")
+        if links:
+            found.append((links[0].strip(), date.strip() or None))
+    return found
+
+
+def _sitemap_entries(root: Any) -> list[tuple[str, str | None]]:
+    """(loc, date) of every <url> or <sitemap>; news:publication_date before lastmod."""
+    found = []
+    for node in root.xpath("*[local-name()='url' or local-name()='sitemap']"):
+        loc = node.xpath("string(*[local-name()='loc'])").strip()
+        date = node.xpath("string(.//*[local-name()='publication_date'])").strip() or \
+            node.xpath("string(*[local-name()='lastmod'])").strip()
+        if loc:
+            found.append((loc, date or None))
+    return found
+
+
+def _listing_date(value: str | None) -> datetime | None:
+    """Dates in feeds (RFC 822) and sitemaps (W3C datetime); None when unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.strip() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None

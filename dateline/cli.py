@@ -1,0 +1,361 @@
+"""The `dateline` command: crawl, work, watch, re-queue, export, try local pages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from config.loader import ConfigError, SourceConfig, load_source, load_sources
+from dateline.redis_server import RedisUnavailable, check, private_redis
+from workers import settings
+
+
+class UsageError(RuntimeError):
+    """A mistake on the command line or in the environment; printed as one line."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _configure_logging(args)
+    try:
+        return int(args.func(args) or 0)
+    except (ConfigError, RedisUnavailable, UsageError) as exc:
+        print(f"dateline: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `dateline export | head`
+        return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dateline", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, func: Callable[[argparse.Namespace], int | None],
+                help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    command("sources", cmd_sources, "list the configured news sources")
+    p = command("crawl", cmd_crawl, "crawl sources and enqueue their new articles")
+    p.add_argument("source_ids", nargs="*", metavar="SOURCE_ID")
+    p.add_argument("--all", action="store_true", help="every enabled source")
+    p.add_argument("--log-file", help="also write the log to this file")
+    p = command("work", cmd_work, "run worker processes on the ingest queue")
+    p.add_argument("-n", "--workers", type=int, default=2, help="processes (default 2)")
+    p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    p = command("status", cmd_status, "queue and storage counts")
+    p.add_argument("--json", action="store_true")
+    p = command("failed", cmd_failed, "list failed jobs: source, URL, stage, error")
+    _add_failed_filters(p)
+    p.add_argument("--json", action="store_true")
+    p = command("requeue", cmd_requeue, "re-queue failed jobs by id or filter")
+    p.add_argument("job_ids", nargs="*", metavar="JOB_ID")
+    p.add_argument("--all", action="store_true", help="every failed job")
+    _add_failed_filters(p)
+    p.add_argument("--dry-run", action="store_true", help="list, do not re-queue")
+    p = command("export", cmd_export, "write stored records as JSON lines")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.add_argument("--source", help="only this source")
+    p = command("show", cmd_show, "print one stored record")
+    p.add_argument("article_id")
+    p = command("extract", cmd_extract,
+                "extract and normalize local HTML files; print one JSON record each")
+    _add_local_inputs(p)
+    p.add_argument("--url", help="the URL the files were fetched from")
+    p.add_argument("--fetched-at", help="ISO time of the fetch (default: now)")
+    p = command("ingest", cmd_ingest, "enqueue local HTML files as if just fetched")
+    _add_local_inputs(p)
+    p = command("demo", cmd_demo, "crawl the bundled offline demo site end to end")
+    p.add_argument("--workers", type=int, default=2)
+    return parser
+
+
+def _add_failed_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", help="only jobs of this source")
+    p.add_argument("--error", help="only jobs whose stage or error contains TEXT",
+                   metavar="TEXT")
+
+
+def _add_local_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--manifest", help="JSON lines of {path, url, fetched_at?, source_id?}")
+    p.add_argument("--source", help="source id whose languages and timezone apply")
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    level = logging.DEBUG if args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: "
+                        "%(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("dateline.progress").setLevel(logging.INFO)
+    if not args.verbose:
+        # Scrapy resets its own loggers to DEBUG when a crawl starts; keep its
+        # start-up chatter out of a cron mail unless asked for with -v.
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_quiet_libraries)
+    if getattr(args, "log_file", None):
+        handler = logging.FileHandler(args.log_file)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: "
+                                               "%(message)s"))
+        logging.getLogger().addHandler(handler)
+
+
+def _quiet_libraries(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING or not record.name.startswith(
+        ("scrapy", "twisted", "py.warnings"))
+
+
+def redis_url() -> str:
+    """DATELINE_REDIS_URL when it answers, else the private Redis under var/."""
+    if settings.REDIS_URL:
+        return check(settings.REDIS_URL)
+    return private_redis(settings.VAR_DIR)
+
+
+def _redis() -> Any:
+    from workers.queueing import connect
+
+    return connect(redis_url())
+
+
+def _store() -> Any:
+    from workers.store import open_store
+
+    return open_store(settings.DATABASE_URL)
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    sources = load_sources()
+    print(f"{'SOURCE_ID':<16} {'NAME':<30} {'CRAWL':<6} {'LANG':<6} {'TIMEZONE':<20} "
+          "FEEDS SITEMAPS SECTIONS")
+    for cfg in sources.values():
+        print(f"{cfg.source_id:<16} {cfg.name[:30]:<30} "
+              f"{'all' if cfg.enabled else 'named':<6} {','.join(cfg.languages):<6} "
+              f"{cfg.timezone:<20} {len(cfg.feeds):>5} {len(cfg.sitemaps):>8} "
+              f"{len(cfg.sections):>8}")
+    return 0
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from dateline.crawl import run_crawls
+
+    if args.all == bool(args.source_ids):
+        raise UsageError("crawl: name SOURCE_IDs or give --all (not both)")
+    sources = ([c for c in load_sources().values() if c.enabled] if args.all
+               else [load_source(s) for s in args.source_ids])
+    url = redis_url()
+    print(f"crawling {len(sources)} source(s): "
+          f"{', '.join(c.source_id for c in sources)} -> {url}", file=sys.stderr)
+    summaries = run_crawls(sources, url)
+    for summary in summaries:
+        print(summary.line())
+    failed = [s.source_id for s in summaries if not s.ok]
+    if failed:
+        print(f"dateline: crawl failed for: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_work(args: argparse.Namespace) -> int:
+    from dateline.work import run_workers
+
+    if args.workers < 1:
+        raise UsageError("work: -n must be at least 1")
+    url = redis_url()
+    print(f"{args.workers} worker(s) on queue '{settings.QUEUE_NAME}' at {url}"
+          + (" (burst)" if args.burst else "; Ctrl-C or SIGTERM to stop"),
+          file=sys.stderr)
+    return run_workers(url, settings.QUEUE_NAME, args.workers, args.burst)
+
+
+def status_report() -> dict[str, Any]:
+    from dateline.operate import queue_status
+
+    url = redis_url()
+    report: dict[str, Any] = {"redis": url, "database": settings.DATABASE_URL,
+                              **queue_status(_redis(), settings.QUEUE_NAME)}
+    store = _store()
+    try:
+        report.update(store.counts())
+    finally:
+        store.close()
+    return report
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    report = status_report()
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"queue '{settings.QUEUE_NAME}' ({report['redis']}): {report['queued']} queued, "
+          f"{report['in_progress']} in progress, {report['failed']} failed")
+    dups = report["duplicates"]
+    print(f"storage ({report['database']}): {report['articles']} records: "
+          f"{report['originals']} originals, {sum(dups.values())} duplicates "
+          f"({', '.join(f'{n} {k}' for k, n in dups.items()) or 'none'}); "
+          f"{report['no_article']} no_article, {report['too_large']} too_large")
+    if report["per_source"]:
+        print(f"  {'SOURCE_ID':<16} {'RECORDS':>8} {'ORIGINAL':>8} {'EXACT':>6} "
+              f"{'NEAR':>6} {'NO_ARTICLE':>10}")
+        for sid, c in report["per_source"].items():
+            print(f"  {sid:<16} {c['articles']:>8} {c['originals']:>8} "
+                  f"{c['duplicates'].get('exact', 0):>6} {c['duplicates'].get('near', 0):>6} "
+                  f"{c['no_article']:>10}")
+    return 0
+
+
+def _selected_failed(args: argparse.Namespace) -> list[Any]:
+    from dateline.operate import failed_jobs, select_failed
+
+    jobs = failed_jobs(_redis(), settings.QUEUE_NAME)
+    return select_failed(jobs, getattr(args, "job_ids", None), args.source, args.error)
+
+
+def cmd_failed(args: argparse.Namespace) -> int:
+    jobs = _selected_failed(args)
+    if args.json:
+        print(json.dumps([j.to_dict() for j in jobs], indent=2))
+        return 0
+    for job in jobs:
+        when = job.failed_at.strftime("%Y-%m-%d %H:%M") if job.failed_at else "?"
+        print(f"{job.job_id}  {when}  {job.source_id}  {job.stage or '-'}  {job.url}\n"
+              f"    {job.error}")
+    print(f"{len(jobs)} failed job(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_requeue(args: argparse.Namespace) -> int:
+    from dateline.operate import requeue
+
+    if not (args.all or args.job_ids or args.source or args.error):
+        raise UsageError("requeue: give --all, JOB_IDs, --source or --error")
+    jobs = _selected_failed(args)
+    for job in jobs:
+        print(f"{'would re-queue' if args.dry_run else 're-queued'} {job.job_id} "
+              f"{job.source_id} {job.url} ({job.stage or '-'}: {job.error[:80]})")
+    if not args.dry_run:
+        requeue(_redis(), settings.QUEUE_NAME, jobs)
+    print(f"{len(jobs)} job(s) {'selected' if args.dry_run else 're-queued'}",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = _store()
+    count = 0
+    with _output(args.output) as out:
+        for record in store.iter_records(args.source):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    store.close()
+    print(f"{count} record(s) exported" + (f" to {args.output}" if args.output else ""),
+          file=sys.stderr)
+    return 0
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[Any]:
+    if not path:
+        yield sys.stdout
+        return
+    with open(path, "w", encoding="utf-8") as fh:
+        yield fh
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    store = _store()
+    record = store.get_record(args.article_id)
+    store.close()
+    if record is None:
+        raise UsageError(f"no stored article {args.article_id!r}")
+    print(json.dumps(record, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _local_inputs(args: argparse.Namespace) -> list[Any]:
+    from dateline.local import inputs_from_args, read_manifest
+
+    fetched_at = None
+    if getattr(args, "fetched_at", None):
+        try:
+            fetched_at = datetime.fromisoformat(args.fetched_at.replace("Z", "+00:00"))
+        except ValueError:
+            raise UsageError(f"--fetched-at: expected an ISO time, got "
+                             f"{args.fetched_at!r}") from None
+        if fetched_at.tzinfo is None:
+            raise UsageError("--fetched-at: give a timezone, e.g. 2024-03-19T10:00Z")
+    items = list(inputs_from_args(args.paths, getattr(args, "url", None), fetched_at))
+    if args.manifest:
+        try:
+            items += list(read_manifest(Path(args.manifest)))
+        except (OSError, ValueError) as exc:
+            raise UsageError(str(exc)) from None
+    if not items:
+        raise UsageError("give PATHs or --manifest")
+    return items
+
+
+def _source_for(source_id: str | None, cache: dict[str, SourceConfig]) -> SourceConfig:
+    from dateline.local import adhoc_source
+
+    key = source_id or ""
+    if key not in cache:
+        cache[key] = load_source(source_id) if source_id else adhoc_source()
+    return cache[key]
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from dateline.local import extract_local
+
+    items = _local_inputs(args)
+    sources: dict[str, SourceConfig] = {}
+    for item in items:
+        source = _source_for(item.source_id or args.source, sources)
+        print(json.dumps(extract_local(item, source), ensure_ascii=False), flush=False)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from dateline.local import read_page
+    from workers.dedupe import page_key
+    from workers.queueing import IngestQueue
+
+    items = _local_inputs(args)
+    sources: dict[str, SourceConfig] = {}
+    pages = []
+    for item in items:
+        sid = item.source_id or args.source
+        if not sid:
+            raise UsageError(f"{item.path}: no source: give --source or a "
+                             "source_id in the manifest")
+        source = _source_for(sid, sources)
+        try:
+            page = read_page(item, source.source_id)
+        except OSError as exc:
+            raise UsageError(f"{item.path}: {exc.strerror or exc}") from None
+        pages.append((page, page_key(page.url, source)))
+    queue = IngestQueue.from_settings(_redis())
+    count = sum(queue.enqueue(pages[i:i + 200], force=True)
+                for i in range(0, len(pages), 200))
+    print(f"{count} page(s) enqueued on '{settings.QUEUE_NAME}'", file=sys.stderr)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from dateline.demo import run_demo
+
+    return run_demo(redis_url(), args.workers)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""`dateline demo`: the whole pipeline on the bundled offline demo site.
+
+Serves the demo site on 127.0.0.1 (DATELINE_DEMO_PORT, default 8765, as the
+demo source files say), crawls both outlets, drains the queue with worker
+processes, then prints the summary and the seed story's record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+from config.loader import load_source
+from dateline.demosite import SEED_TITLE, Site, serve
+from workers import settings
+
+DEMO_SOURCES = ("demo-courier", "demo-ledger")
+
+
+def run_demo(redis_url: str, workers: int) -> int:
+    from dateline.crawl import run_crawls
+    from dateline.work import run_workers
+
+    port = int(os.environ.get("DATELINE_DEMO_PORT") or 8765)
+    sources = [load_source(s) for s in DEMO_SOURCES]
+    site = Site(f"http://127.0.0.1:{port}")
+    try:
+        server = serve(site, "127.0.0.1", port)
+    except OSError as exc:
+        print(f"dateline: error: cannot serve the demo site on 127.0.0.1:{port} "
+              f"({exc.strerror}); set DATELINE_DEMO_PORT and the demo sources' URLs",
+              file=sys.stderr)
+        return 1
+    _say(f"[1/3] demo site on http://127.0.0.1:{port}/ ({site.counts['courier']} + "
+         f"{site.counts['ledger']} pages, {site.counts['wire']} wire stories in both); "
+         f"crawling {', '.join(DEMO_SOURCES)} into {redis_url}")
+    try:
+        summaries = run_crawls(sources, redis_url, progress_interval=2.0)
+    finally:
+        server.shutdown()
+    for summary in summaries:
+        _say("      " + summary.line())
+    _say(f"[2/3] {workers} workers draining queue '{settings.QUEUE_NAME}'")
+    run_workers(redis_url, settings.QUEUE_NAME, workers, burst=True)
+    from dateline.cli import status_report
+
+    report = status_report()
+    _say(f"[3/3] {report['articles']} records ({report['originals']} originals, "
+         f"{sum(report['duplicates'].values())} duplicates), {report['no_article']} "
+         f"no_article, {report['failed']} failed, {report['queued']} still queued; "
+         f"database {settings.DATABASE_URL}")
+    seed = _seed_record()
+    if seed:
+        _say("The seed story, as stored:")
+        print(json.dumps(seed, indent=2, ensure_ascii=False))
+    ok = all(s.ok for s in summaries) and report["failed"] == 0 and seed is not None
+    _say("demo complete: try `.venv/bin/dateline status`, `dateline export | head -1`"
+         if ok else "demo finished with problems: see `.venv/bin/dateline failed`")
+    return 0 if ok else 1
+
+
+def _seed_record() -> dict[str, Any] | None:
+    from workers.store import open_store
+
+    store = open_store(settings.DATABASE_URL)
+    try:
+        for record in store.iter_records():
+            if record["title"] == SEED_TITLE and record["duplicate_of"] is None:
+                return record
+    finally:
+        store.close()
+    return None
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

@@ -1,0 +1,85 @@
+"""Operating the queue: status, failed jobs and re-queuing them by filter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from redis import Redis
+from rq.job import Job
+from rq.registry import FailedJobRegistry, StartedJobRegistry
+from rq.serializers import JSONSerializer
+
+from workers.queueing import ingest_queue
+
+
+@dataclass(frozen=True)
+class FailedJob:
+    job_id: str
+    source_id: str | None
+    url: str | None
+    stage: str | None
+    error: str
+    failed_at: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"job_id": self.job_id, "source_id": self.source_id, "url": self.url,
+                "stage": self.stage, "error": self.error,
+                "failed_at": self.failed_at.isoformat() if self.failed_at else None}
+
+
+def queue_status(redis: Redis, queue_name: str) -> dict[str, int]:
+    queue = ingest_queue(redis, queue_name)
+    return {
+        "queued": queue.count,
+        "in_progress": StartedJobRegistry(queue=queue).count,
+        "failed": FailedJobRegistry(queue=queue).count,
+    }
+
+
+def failed_jobs(redis: Redis, queue_name: str) -> list[FailedJob]:
+    registry = FailedJobRegistry(queue=ingest_queue(redis, queue_name))
+    ids = registry.get_job_ids()
+    found = []
+    for job_id, job in zip(ids, Job.fetch_many(ids, connection=redis,
+                                               serializer=JSONSerializer), strict=True):
+        if job is None:
+            continue
+        meta = job.meta or {}
+        found.append(FailedJob(
+            job_id=job_id, source_id=meta.get("source_id"), url=meta.get("url"),
+            stage=meta.get("stage"), error=meta.get("error") or _last_line(job.exc_info),
+            failed_at=job.ended_at,
+        ))
+    return found
+
+
+def select_failed(jobs: list[FailedJob], job_ids: list[str] | None = None,
+                  source_id: str | None = None, error: str | None = None) -> list[FailedJob]:
+    """Failed jobs matching every given filter (case-insensitive substring for error)."""
+    chosen = jobs
+    if job_ids:
+        wanted = set(job_ids)
+        chosen = [j for j in chosen if j.job_id in wanted]
+    if source_id:
+        chosen = [j for j in chosen if j.source_id == source_id]
+    if error:
+        needle = error.casefold()
+        chosen = [j for j in chosen
+                  if needle in j.error.casefold() or needle in (j.stage or "").casefold()]
+    return chosen
+
+
+def requeue(redis: Redis, queue_name: str, jobs: list[FailedJob]) -> int:
+    registry = FailedJobRegistry(queue=ingest_queue(redis, queue_name))
+    done = 0
+    for job in jobs:
+        registry.requeue(job.job_id)
+        done += 1
+    return done
+
+
+def _last_line(exc_info: str | None) -> str:
+    lines = [ln for ln in (exc_info or "").strip().splitlines() if ln.strip()]
+    return lines[-1] if lines else "unknown error"
