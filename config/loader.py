@@ -78,10 +78,18 @@ class _Reader:
 
     def fail(self, key: str, expected: str, got: Any = None) -> ConfigError:
         shown = "" if got is None else f", got {got!r}"
-        return ConfigError(f"{self.path}: key '{self.prefix}{key}': expected {expected}{shown}")
+        return ConfigError(
+            f"{self.path}: key '{self.prefix}{key}': expected {expected}{shown}"
+        )
 
-    def get(self, key: str, expected: str, check: Callable[[Any], bool],
-            default: Any = ..., required: bool = False) -> Any:
+    def get(
+        self,
+        key: str,
+        expected: str,
+        check: Callable[[Any], bool],
+        default: Any = ...,
+        required: bool = False,
+    ) -> Any:
         self.used.add(key)
         if key not in self.table:
             if required or default is ...:
@@ -92,11 +100,21 @@ class _Reader:
             raise self.fail(key, expected, value)
         return value
 
-    def strings(self, key: str, expected: str, item_ok: Callable[[str], bool],
-                required: bool = False) -> tuple[str, ...]:
+    def strings(
+        self,
+        key: str,
+        expected: str,
+        item_ok: Callable[[str], bool],
+        required: bool = False,
+    ) -> tuple[str, ...]:
         def ok(v: Any) -> bool:
-            return isinstance(v, list) and all(isinstance(i, str) and item_ok(i) for i in v)
-        values = self.get(key, f"a list of {expected}", ok, default=[], required=required)
+            return isinstance(v, list) and all(
+                isinstance(i, str) and item_ok(i) for i in v
+            )
+
+        values = self.get(
+            key, f"a list of {expected}", ok, default=[], required=required
+        )
         if required and not values:
             raise self.fail(key, f"a non-empty list of {expected}")
         return tuple(values)
@@ -104,7 +122,10 @@ class _Reader:
     def reject_unknown(self) -> None:
         unknown = sorted(set(self.table) - self.used)
         if unknown:
-            raise self.fail(unknown[0], "one of the known keys (" + ", ".join(sorted(self.used)) + ")")
+            raise self.fail(
+                unknown[0],
+                "one of the known keys (" + ", ".join(sorted(self.used)) + ")",
+            )
 
 
 def _is_url(value: str) -> bool:
@@ -131,7 +152,11 @@ def _is_timezone(value: Any) -> bool:
 
 
 def _positive(kind: type) -> Callable[[Any], bool]:
-    return lambda v: isinstance(v, kind | int) and not isinstance(v, bool) and v > 0
+    def check(value: Any) -> bool:
+        number = isinstance(value, kind | int) and not isinstance(value, bool)
+        return number and bool(value > 0)
+
+    return check
 
 
 def _read_limits(path: Path, table: Any) -> Limits:
@@ -140,15 +165,31 @@ def _read_limits(path: Path, table: Any) -> Limits:
     r, d = _Reader(path, table, "limits."), Limits()
     limits = Limits(
         max_pages=r.get("max_pages", "a positive integer", _positive(int), d.max_pages),
-        concurrency_per_host=r.get("concurrency_per_host", "a positive integer",
-                                   _positive(int), d.concurrency_per_host),
-        download_delay=float(r.get("download_delay", "a number of seconds >= 0",
-                                   lambda v: isinstance(v, int | float) and v >= 0,
-                                   d.download_delay)),
-        download_timeout=float(r.get("download_timeout", "a positive number of seconds",
-                                     _positive(float), d.download_timeout)),
-        max_page_bytes=r.get("max_page_bytes", "a positive integer", _positive(int),
-                             d.max_page_bytes),
+        concurrency_per_host=r.get(
+            "concurrency_per_host",
+            "a positive integer",
+            _positive(int),
+            d.concurrency_per_host,
+        ),
+        download_delay=float(
+            r.get(
+                "download_delay",
+                "a number of seconds >= 0",
+                lambda v: isinstance(v, int | float) and v >= 0,
+                d.download_delay,
+            )
+        ),
+        download_timeout=float(
+            r.get(
+                "download_timeout",
+                "a positive number of seconds",
+                _positive(float),
+                d.download_timeout,
+            )
+        ),
+        max_page_bytes=r.get(
+            "max_page_bytes", "a positive integer", _positive(int), d.max_page_bytes
+        ),
     )
     r.reject_unknown()
     return limits
@@ -158,35 +199,65 @@ def parse_source(path: Path, data: Mapping[str, Any]) -> SourceConfig:
     """Validate the parsed TOML of one source file into a SourceConfig."""
     source_id = path.stem
     if not SOURCE_ID_RE.match(source_id):
-        raise ConfigError(f"{path}: file name: expected a source id of lower-case "
-                          f"letters, digits, '-' or '_', got {source_id!r}")
+        raise ConfigError(
+            f"{path}: file name: expected a source id of lower-case "
+            f"letters, digits, '-' or '_', got {source_id!r}"
+        )
     r = _Reader(path, data)
     url = "an http(s) URL"
-    articles = r.get("articles", "a table with 'allow' and 'deny' lists",
-                     lambda v: isinstance(v, dict), {})
+    articles = r.get(
+        "articles",
+        "a table with 'allow' and 'deny' lists",
+        lambda v: isinstance(v, dict),
+        {},
+    )
     ar = _Reader(path, articles, "articles.")
     cfg = SourceConfig(
         source_id=source_id,
-        name=r.get("name", "a non-empty string",
-                   lambda v: isinstance(v, str) and bool(v.strip()), required=True),
-        homepage=r.get("homepage", url, lambda v: isinstance(v, str) and _is_url(v),
-                       required=True),
-        allowed_domains=r.strings("allowed_domains", "host names such as 'example.com'",
-                                  lambda v: bool(v) and "/" not in v, required=True),
-        languages=r.strings("languages", "ISO 639-1 codes such as 'en'",
-                            lambda v: bool(LANGUAGE_RE.match(v)), required=True),
-        timezone=r.get("timezone", "an IANA timezone name such as 'Europe/Kyiv'",
-                       _is_timezone, required=True),
+        name=r.get(
+            "name",
+            "a non-empty string",
+            lambda v: isinstance(v, str) and bool(v.strip()),
+            required=True,
+        ),
+        homepage=r.get(
+            "homepage", url, lambda v: isinstance(v, str) and _is_url(v), required=True
+        ),
+        allowed_domains=r.strings(
+            "allowed_domains",
+            "host names such as 'example.com'",
+            lambda v: bool(v) and "/" not in v,
+            required=True,
+        ),
+        languages=r.strings(
+            "languages",
+            "ISO 639-1 codes such as 'en'",
+            lambda v: bool(LANGUAGE_RE.match(v)),
+            required=True,
+        ),
+        timezone=r.get(
+            "timezone",
+            "an IANA timezone name such as 'Europe/Kyiv'",
+            _is_timezone,
+            required=True,
+        ),
         feeds=r.strings("feeds", "RSS/Atom feed URLs", _is_url),
         sitemaps=r.strings("sitemaps", "sitemap URLs", _is_url),
         sections=r.strings("sections", "section page URLs", _is_url),
         article_allow=ar.strings("allow", "regular expressions", _is_regex),
         article_deny=ar.strings("deny", "regular expressions", _is_regex),
-        keep_query_params=r.strings("keep_query_params", "query parameter names",
-                                    lambda v: bool(v)),
-        date_order=r.get("date_order", "one of " + ", ".join(DATE_ORDERS),
-                         lambda v: v in DATE_ORDERS, None),
-        max_age_days=r.get("max_age_days", "a positive integer (days)", _positive(int), 7),
+        keep_query_params=r.strings(
+            "keep_query_params", "query parameter names", lambda v: bool(v)
+        ),
+        date_order=r.get(
+            "date_order",
+            "one of " + ", ".join(DATE_ORDERS),
+            lambda v: v in DATE_ORDERS,
+            None,
+        ),
+        max_age_days=r.get(
+            "max_age_days", "a positive integer (days)", _positive(int), 7
+        ),
         enabled=r.get("enabled", "true or false", lambda v: isinstance(v, bool), True),
         limits=_read_limits(path, r.get("limits", "a table", lambda v: True, {})),
         path=str(path),
@@ -194,11 +265,15 @@ def parse_source(path: Path, data: Mapping[str, Any]) -> SourceConfig:
     ar.reject_unknown()
     r.reject_unknown()
     if not (cfg.feeds or cfg.sitemaps or cfg.sections):
-        raise ConfigError(f"{path}: key 'feeds': expected at least one of 'feeds', "
-                          "'sitemaps' or 'sections' to crawl from")
+        raise ConfigError(
+            f"{path}: key 'feeds': expected at least one of 'feeds', "
+            "'sitemaps' or 'sections' to crawl from"
+        )
     if cfg.sections and not cfg.article_allow:
-        raise ConfigError(f"{path}: key 'articles.allow': expected article URL patterns "
-                          "when 'sections' is set (which links on a section are articles?)")
+        raise ConfigError(
+            f"{path}: key 'articles.allow': expected article URL patterns "
+            "when 'sections' is set (which links on a section are articles?)"
+        )
     return cfg
 
 

@@ -42,6 +42,8 @@ class Progress:
             "%s: %d pages fetched (%.0f pages/min), %d articles enqueued, "
             "%d already known",
             self.crawler.spider.cfg.source_id,
-            pages, pages / minutes, stats.get_value("dateline/enqueued", 0),
+            pages,
+            pages / minutes,
+            stats.get_value("dateline/enqueued", 0),
             stats.get_value("dateline/articles_known", 0),
         )

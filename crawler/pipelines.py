@@ -68,13 +68,21 @@ class EnqueuePipeline:
         d = deferToThread(self.queue.enqueue, batch)
         d.addCallbacks(self._enqueued, self._failed, errbackArgs=(batch,))
         self.pending.add(d)
-        d.addBoth(lambda result: (self.pending.discard(d), result)[1])
+        d.addBoth(self._forget, d)
+
+    def _forget(self, result: Any, d: Deferred[Any]) -> Any:
+        self.pending.discard(d)
+        return result
 
     def _enqueued(self, count: int) -> None:
         self.crawler.stats.inc_value("dateline/enqueued", count)
 
     def _failed(self, failure: Any, batch: list[tuple[Page, str]]) -> None:
         self.crawler.stats.inc_value("dateline/enqueue_failed", len(batch))
-        logger.error("%s: could not enqueue %d pages (%s); they will be fetched again "
-                     "by the next crawl", batch[0][0].source_id, len(batch),
-                     failure.getErrorMessage())
+        logger.error(
+            "%s: could not enqueue %d pages (%s); they will be fetched again "
+            "by the next crawl",
+            batch[0][0].source_id,
+            len(batch),
+            failure.getErrorMessage(),
+        )

@@ -6,7 +6,6 @@ import argparse
 import json
 import logging
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -41,8 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    def command(name: str, func: Callable[[argparse.Namespace], int | None],
-                help_text: str) -> argparse.ArgumentParser:
+    def command(
+        name: str, func: Callable[[argparse.Namespace], int | None], help_text: str
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.set_defaults(func=func)
         return p
@@ -70,8 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", help="only this source")
     p = command("show", cmd_show, "print one stored record")
     p.add_argument("article_id")
-    p = command("extract", cmd_extract,
-                "extract and normalize local HTML files; print one JSON record each")
+    p = command(
+        "extract",
+        cmd_extract,
+        "extract and normalize local HTML files; print one JSON record each",
+    )
     _add_local_inputs(p)
     p.add_argument("--url", help="the URL the files were fetched from")
     p.add_argument("--fetched-at", help="ISO time of the fetch (default: now)")
@@ -84,20 +87,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_failed_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", help="only jobs of this source")
-    p.add_argument("--error", help="only jobs whose stage or error contains TEXT",
-                   metavar="TEXT")
+    p.add_argument(
+        "--error", help="only jobs whose stage or error contains TEXT", metavar="TEXT"
+    )
 
 
 def _add_local_inputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH")
-    p.add_argument("--manifest", help="JSON lines of {path, url, fetched_at?, source_id?}")
+    p.add_argument(
+        "--manifest", help="JSON lines of {path, url, fetched_at?, source_id?}"
+    )
     p.add_argument("--source", help="source id whose languages and timezone apply")
 
 
 def _configure_logging(args: argparse.Namespace) -> None:
     level = logging.DEBUG if args.verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: "
-                        "%(message)s", datefmt="%H:%M:%S")
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
     logging.getLogger("dateline.progress").setLevel(logging.INFO)
     if not args.verbose:
         # Scrapy resets its own loggers to DEBUG when a crawl starts; keep its
@@ -106,14 +115,16 @@ def _configure_logging(args: argparse.Namespace) -> None:
             handler.addFilter(_quiet_libraries)
     if getattr(args, "log_file", None):
         handler = logging.FileHandler(args.log_file)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: "
-                                               "%(message)s"))
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
         logging.getLogger().addHandler(handler)
 
 
 def _quiet_libraries(record: logging.LogRecord) -> bool:
     return record.levelno >= logging.WARNING or not record.name.startswith(
-        ("scrapy", "twisted", "py.warnings"))
+        ("scrapy", "twisted", "py.warnings")
+    )
 
 
 def redis_url() -> str:
@@ -137,13 +148,17 @@ def _store() -> Any:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     sources = load_sources()
-    print(f"{'SOURCE_ID':<16} {'NAME':<30} {'CRAWL':<6} {'LANG':<6} {'TIMEZONE':<20} "
-          "FEEDS SITEMAPS SECTIONS")
+    print(
+        f"{'SOURCE_ID':<16} {'NAME':<30} {'CRAWL':<6} {'LANG':<6} {'TIMEZONE':<20} "
+        "FEEDS SITEMAPS SECTIONS"
+    )
     for cfg in sources.values():
-        print(f"{cfg.source_id:<16} {cfg.name[:30]:<30} "
-              f"{'all' if cfg.enabled else 'named':<6} {','.join(cfg.languages):<6} "
-              f"{cfg.timezone:<20} {len(cfg.feeds):>5} {len(cfg.sitemaps):>8} "
-              f"{len(cfg.sections):>8}")
+        print(
+            f"{cfg.source_id:<16} {cfg.name[:30]:<30} "
+            f"{'all' if cfg.enabled else 'named':<6} {','.join(cfg.languages):<6} "
+            f"{cfg.timezone:<20} {len(cfg.feeds):>5} {len(cfg.sitemaps):>8} "
+            f"{len(cfg.sections):>8}"
+        )
     return 0
 
 
@@ -152,11 +167,17 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     if args.all == bool(args.source_ids):
         raise UsageError("crawl: name SOURCE_IDs or give --all (not both)")
-    sources = ([c for c in load_sources().values() if c.enabled] if args.all
-               else [load_source(s) for s in args.source_ids])
+    sources = (
+        [c for c in load_sources().values() if c.enabled]
+        if args.all
+        else [load_source(s) for s in args.source_ids]
+    )
     url = redis_url()
-    print(f"crawling {len(sources)} source(s): "
-          f"{', '.join(c.source_id for c in sources)} -> {url}", file=sys.stderr)
+    print(
+        f"crawling {len(sources)} source(s): "
+        f"{', '.join(c.source_id for c in sources)} -> {url}",
+        file=sys.stderr,
+    )
     summaries = run_crawls(sources, url)
     for summary in summaries:
         print(summary.line())
@@ -172,9 +193,11 @@ def cmd_work(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise UsageError("work: -n must be at least 1")
     url = redis_url()
-    print(f"{args.workers} worker(s) on queue '{settings.QUEUE_NAME}' at {url}"
-          + (" (burst)" if args.burst else "; Ctrl-C or SIGTERM to stop"),
-          file=sys.stderr)
+    print(
+        f"{args.workers} worker(s) on queue '{settings.QUEUE_NAME}' at {url}"
+        + (" (burst)" if args.burst else "; Ctrl-C or SIGTERM to stop"),
+        file=sys.stderr,
+    )
     return run_workers(url, settings.QUEUE_NAME, args.workers, args.burst)
 
 
@@ -182,8 +205,11 @@ def status_report() -> dict[str, Any]:
     from dateline.operate import queue_status
 
     url = redis_url()
-    report: dict[str, Any] = {"redis": url, "database": settings.DATABASE_URL,
-                              **queue_status(_redis(), settings.QUEUE_NAME)}
+    report: dict[str, Any] = {
+        "redis": url,
+        "database": settings.DATABASE_URL,
+        **queue_status(_redis(), settings.QUEUE_NAME),
+    }
     store = _store()
     try:
         report.update(store.counts())
@@ -197,20 +223,30 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print(f"queue '{settings.QUEUE_NAME}' ({report['redis']}): {report['queued']} queued, "
-          f"{report['in_progress']} in progress, {report['failed']} failed")
+    print(
+        f"queue '{settings.QUEUE_NAME}' ({report['redis']}): "
+        f"{report['queued']} queued, "
+        f"{report['in_progress']} in progress, {report['failed']} failed"
+    )
     dups = report["duplicates"]
-    print(f"storage ({report['database']}): {report['articles']} records: "
-          f"{report['originals']} originals, {sum(dups.values())} duplicates "
-          f"({', '.join(f'{n} {k}' for k, n in dups.items()) or 'none'}); "
-          f"{report['no_article']} no_article, {report['too_large']} too_large")
+    print(
+        f"storage ({report['database']}): {report['articles']} records: "
+        f"{report['originals']} originals, {sum(dups.values())} duplicates "
+        f"({', '.join(f'{n} {k}' for k, n in dups.items()) or 'none'}); "
+        f"{report['no_article']} no_article, {report['too_large']} too_large"
+    )
     if report["per_source"]:
-        print(f"  {'SOURCE_ID':<16} {'RECORDS':>8} {'ORIGINAL':>8} {'EXACT':>6} "
-              f"{'NEAR':>6} {'NO_ARTICLE':>10}")
+        print(
+            f"  {'SOURCE_ID':<16} {'RECORDS':>8} {'ORIGINAL':>8} {'EXACT':>6} "
+            f"{'NEAR':>6} {'NO_ARTICLE':>10}"
+        )
         for sid, c in report["per_source"].items():
-            print(f"  {sid:<16} {c['articles']:>8} {c['originals']:>8} "
-                  f"{c['duplicates'].get('exact', 0):>6} {c['duplicates'].get('near', 0):>6} "
-                  f"{c['no_article']:>10}")
+            dups = c["duplicates"]
+            print(
+                f"  {sid:<16} {c['articles']:>8} {c['originals']:>8} "
+                f"{dups.get('exact', 0):>6} {dups.get('near', 0):>6} "
+                f"{c['no_article']:>10}"
+            )
     return 0
 
 
@@ -228,8 +264,10 @@ def cmd_failed(args: argparse.Namespace) -> int:
         return 0
     for job in jobs:
         when = job.failed_at.strftime("%Y-%m-%d %H:%M") if job.failed_at else "?"
-        print(f"{job.job_id}  {when}  {job.source_id}  {job.stage or '-'}  {job.url}\n"
-              f"    {job.error}")
+        print(
+            f"{job.job_id}  {when}  {job.source_id}  {job.stage or '-'}  {job.url}\n"
+            f"    {job.error}"
+        )
     print(f"{len(jobs)} failed job(s)", file=sys.stderr)
     return 0
 
@@ -241,12 +279,16 @@ def cmd_requeue(args: argparse.Namespace) -> int:
         raise UsageError("requeue: give --all, JOB_IDs, --source or --error")
     jobs = _selected_failed(args)
     for job in jobs:
-        print(f"{'would re-queue' if args.dry_run else 're-queued'} {job.job_id} "
-              f"{job.source_id} {job.url} ({job.stage or '-'}: {job.error[:80]})")
+        print(
+            f"{'would re-queue' if args.dry_run else 're-queued'} {job.job_id} "
+            f"{job.source_id} {job.url} ({job.stage or '-'}: {job.error[:80]})"
+        )
     if not args.dry_run:
         requeue(_redis(), settings.QUEUE_NAME, jobs)
-    print(f"{len(jobs)} job(s) {'selected' if args.dry_run else 're-queued'}",
-          file=sys.stderr)
+    print(
+        f"{len(jobs)} job(s) {'selected' if args.dry_run else 're-queued'}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -258,8 +300,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     store.close()
-    print(f"{count} record(s) exported" + (f" to {args.output}" if args.output else ""),
-          file=sys.stderr)
+    print(
+        f"{count} record(s) exported" + (f" to {args.output}" if args.output else ""),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -290,8 +334,9 @@ def _local_inputs(args: argparse.Namespace) -> list[Any]:
         try:
             fetched_at = datetime.fromisoformat(args.fetched_at.replace("Z", "+00:00"))
         except ValueError:
-            raise UsageError(f"--fetched-at: expected an ISO time, got "
-                             f"{args.fetched_at!r}") from None
+            raise UsageError(
+                f"--fetched-at: expected an ISO time, got {args.fetched_at!r}"
+            ) from None
         if fetched_at.tzinfo is None:
             raise UsageError("--fetched-at: give a timezone, e.g. 2024-03-19T10:00Z")
     items = list(inputs_from_args(args.paths, getattr(args, "url", None), fetched_at))
@@ -336,8 +381,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for item in items:
         sid = item.source_id or args.source
         if not sid:
-            raise UsageError(f"{item.path}: no source: give --source or a "
-                             "source_id in the manifest")
+            raise UsageError(
+                f"{item.path}: no source: give --source or a source_id in the manifest"
+            )
         source = _source_for(sid, sources)
         try:
             page = read_page(item, source.source_id)
@@ -345,8 +391,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             raise UsageError(f"{item.path}: {exc.strerror or exc}") from None
         pages.append((page, page_key(page.url, source)))
     queue = IngestQueue.from_settings(_redis())
-    count = sum(queue.enqueue(pages[i:i + 200], force=True)
-                for i in range(0, len(pages), 200))
+    count = sum(
+        queue.enqueue(pages[i : i + 200], force=True) for i in range(0, len(pages), 200)
+    )
     print(f"{count} page(s) enqueued on '{settings.QUEUE_NAME}'", file=sys.stderr)
     return 0
 

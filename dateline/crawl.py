@@ -27,11 +27,13 @@ class CrawlSummary:
 
     def line(self) -> str:
         rate = self.pages / (self.elapsed / 60) if self.elapsed > 0 else 0.0
-        return (f"{self.source_id}: {self.finish_reason}, {self.pages} pages fetched "
-                f"({rate:.0f}/min), {self.listed} article URLs listed, {self.known} "
-                f"already stored or queued, {self.enqueued} enqueued"
-                + (f", {self.errors} download errors" if self.errors else "")
-                + (f", {self.enqueue_failed} NOT enqueued" if self.enqueue_failed else ""))
+        return (
+            f"{self.source_id}: {self.finish_reason}, {self.pages} pages fetched "
+            f"({rate:.0f}/min), {self.listed} article URLs listed, {self.known} "
+            f"already stored or queued, {self.enqueued} enqueued"
+            + (f", {self.errors} download errors" if self.errors else "")
+            + (f", {self.enqueue_failed} NOT enqueued" if self.enqueue_failed else "")
+        )
 
 
 def source_settings(cfg: SourceConfig) -> dict[str, Any]:
@@ -45,8 +47,9 @@ def source_settings(cfg: SourceConfig) -> dict[str, Any]:
     }
 
 
-def run_crawls(sources: list[SourceConfig], redis_url: str,
-               progress_interval: float | None = None) -> list[CrawlSummary]:
+def run_crawls(
+    sources: list[SourceConfig], redis_url: str, progress_interval: float | None = None
+) -> list[CrawlSummary]:
     """Crawl `sources` concurrently; blocks until every spider has closed."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.crawler import CrawlerProcess
@@ -67,7 +70,9 @@ def run_crawls(sources: list[SourceConfig], redis_url: str,
         process.crawl(crawler, source=cfg.source_id)
         crawlers.append((cfg, crawler))
     process.start()
-    return [_summary(cfg.source_id, crawler.stats.get_stats()) for cfg, crawler in crawlers]
+    return [
+        _summary(cfg.source_id, crawler.stats.get_stats()) for cfg, crawler in crawlers
+    ]
 
 
 def _summary(source_id: str, stats: dict[str, Any]) -> CrawlSummary:

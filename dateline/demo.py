@@ -29,13 +29,17 @@ def run_demo(redis_url: str, workers: int) -> int:
     try:
         server = serve(site, "127.0.0.1", port)
     except OSError as exc:
-        print(f"dateline: error: cannot serve the demo site on 127.0.0.1:{port} "
-              f"({exc.strerror}); set DATELINE_DEMO_PORT and the demo sources' URLs",
-              file=sys.stderr)
+        print(
+            f"dateline: error: cannot serve the demo site on 127.0.0.1:{port} "
+            f"({exc.strerror}); set DATELINE_DEMO_PORT and the demo sources' URLs",
+            file=sys.stderr,
+        )
         return 1
-    _say(f"[1/3] demo site on http://127.0.0.1:{port}/ ({site.counts['courier']} + "
-         f"{site.counts['ledger']} pages, {site.counts['wire']} wire stories in both); "
-         f"crawling {', '.join(DEMO_SOURCES)} into {redis_url}")
+    _say(
+        f"[1/3] demo site on http://127.0.0.1:{port}/ ({site.counts['courier']} + "
+        f"{site.counts['ledger']} pages, {site.counts['wire']} wire stories in both); "
+        f"crawling {', '.join(DEMO_SOURCES)} into {redis_url}"
+    )
     try:
         summaries = run_crawls(sources, redis_url, progress_interval=2.0)
     finally:
@@ -47,17 +51,22 @@ def run_demo(redis_url: str, workers: int) -> int:
     from dateline.cli import status_report
 
     report = status_report()
-    _say(f"[3/3] {report['articles']} records ({report['originals']} originals, "
-         f"{sum(report['duplicates'].values())} duplicates), {report['no_article']} "
-         f"no_article, {report['failed']} failed, {report['queued']} still queued; "
-         f"database {settings.DATABASE_URL}")
+    _say(
+        f"[3/3] {report['articles']} records ({report['originals']} originals, "
+        f"{sum(report['duplicates'].values())} duplicates), {report['no_article']} "
+        f"no_article, {report['failed']} failed, {report['queued']} still queued; "
+        f"database {settings.DATABASE_URL}"
+    )
     seed = _seed_record()
     if seed:
         _say("The seed story, as stored:")
         print(json.dumps(seed, indent=2, ensure_ascii=False))
     ok = all(s.ok for s in summaries) and report["failed"] == 0 and seed is not None
-    _say("demo complete: try `.venv/bin/dateline status`, `dateline export | head -1`"
-         if ok else "demo finished with problems: see `.venv/bin/dateline failed`")
+    _say(
+        "demo complete: try `.venv/bin/dateline status`, `dateline export | head -1`"
+        if ok
+        else "demo finished with problems: see `.venv/bin/dateline failed`"
+    )
     return 0 if ok else 1
 
 

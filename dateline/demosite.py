@@ -19,12 +19,16 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-SEED_TITLE = "Ukraine eyes 'strong and far-reaching step' towards NATO membership at July summit"
+SEED_TITLE = (
+    "Ukraine eyes 'strong and far-reaching step' towards NATO membership at July summit"
+)
 SEED_SLUG = "ukraine-eyes-strong-and-far-reaching-step-towards-nato-membership"
 SEED_PUBLISHED = datetime(2024, 3, 19, 9, 42, tzinfo=UTC)
-SEED_PHOTO = ("A Ukrainian national flag rises in front of the NATO emblem, amid Russia's "
-              "attack on Ukraine, in central Kyiv, Ukraine July 11, 2023. "
-              "REUTERS/Valentyn Ogirenko/File Photo")
+SEED_PHOTO = (
+    "A Ukrainian national flag rises in front of the NATO emblem, amid Russia's "
+    "attack on Ukraine, in central Kyiv, Ukraine July 11, 2023. "
+    "REUTERS/Valentyn Ogirenko/File Photo"
+)
 NEXT_IN_WORLD = [
     "Taiwan rattled by 5.1 magnitude quake, no immediate reports of damage",
     "Russia is preparing for contacts with the United States on Ukraine, the Kremlin says",
@@ -34,36 +38,105 @@ NEXT_IN_WORLD = [
 PROMO = "Follow us on our official WhatsApp channel for breaking news alerts and key updates!"
 WIRE_COUNT, OWN_COUNT = 12, 20
 
-PLACES = [("KUALA LUMPUR", "Asia/Kuala_Lumpur"), ("SINGAPORE", ""), ("JAKARTA", ""),
-          ("BANGKOK", ""), ("TOKYO", ""), ("BEIJING", ""), ("NEW DELHI", ""),
-          ("BRUSSELS", ""), ("PARIS", ""), ("BERLIN", ""), ("LONDON", ""),
-          ("WASHINGTON", ""), ("GENEVA", ""), ("NAIROBI", ""), ("CAIRO", ""),
-          ("SYDNEY", ""), ("OTTAWA", ""), ("MANILA", ""), ("HANOI", ""), ("SEOUL", "")]
+PLACES = [
+    ("KUALA LUMPUR", "Asia/Kuala_Lumpur"),
+    ("SINGAPORE", ""),
+    ("JAKARTA", ""),
+    ("BANGKOK", ""),
+    ("TOKYO", ""),
+    ("BEIJING", ""),
+    ("NEW DELHI", ""),
+    ("BRUSSELS", ""),
+    ("PARIS", ""),
+    ("BERLIN", ""),
+    ("LONDON", ""),
+    ("WASHINGTON", ""),
+    ("GENEVA", ""),
+    ("NAIROBI", ""),
+    ("CAIRO", ""),
+    ("SYDNEY", ""),
+    ("OTTAWA", ""),
+    ("MANILA", ""),
+    ("HANOI", ""),
+    ("SEOUL", ""),
+]
 AGENCIES = ["Reuters", "AFP", "AP", "Bernama"]
-SUBJECTS = ["the central bank", "the health ministry", "opposition lawmakers",
-            "the transport authority", "farmers' groups", "the electoral commission",
-            "port operators", "the energy regulator", "teachers' unions",
-            "the coast guard", "city planners", "the finance ministry",
-            "wildlife officials", "the national airline", "water utilities"]
-ACTIONS = ["announced a review of", "warned of delays to", "approved new rules on",
-           "called for an inquiry into", "unveiled a plan to expand",
-           "postponed a decision on", "raised concerns about", "agreed to fund",
-           "rejected proposals to cut", "published figures on"]
-TOPICS = ["rice imports", "flood defences", "rail links", "fuel subsidies",
-          "school meals", "coastal fisheries", "hospital waiting lists",
-          "solar power tariffs", "bus fares", "housing permits", "vaccine supplies",
-          "data privacy", "port congestion", "forest reserves", "minimum wages"]
-QUOTES = ["We have listened to the concerns raised and we will act on them",
-          "This is a matter of public trust and it cannot wait",
-          "The numbers speak for themselves and the trend is clear",
-          "Nobody expects a quick fix, but the direction is right",
-          "We need more time to study the evidence before committing",
-          "Families want certainty, and that is what we intend to give them"]
-PEOPLE = ["Aminah Rahman", "David Okafor", "Mei Lin Tan", "Jonas Weber", "Priya Nair",
-          "Carlos Mendes", "Sarah Whitfield", "Hiroshi Sato", "Fatima Zahra",
-          "Tom Eriksen", "Nur Aisyah", "Grace Mwangi"]
-ROLES = ["a senior official", "the minister", "a spokesperson", "an economist",
-         "the agency's director", "a local councillor"]
+SUBJECTS = [
+    "the central bank",
+    "the health ministry",
+    "opposition lawmakers",
+    "the transport authority",
+    "farmers' groups",
+    "the electoral commission",
+    "port operators",
+    "the energy regulator",
+    "teachers' unions",
+    "the coast guard",
+    "city planners",
+    "the finance ministry",
+    "wildlife officials",
+    "the national airline",
+    "water utilities",
+]
+ACTIONS = [
+    "announced a review of",
+    "warned of delays to",
+    "approved new rules on",
+    "called for an inquiry into",
+    "unveiled a plan to expand",
+    "postponed a decision on",
+    "raised concerns about",
+    "agreed to fund",
+    "rejected proposals to cut",
+    "published figures on",
+]
+TOPICS = [
+    "rice imports",
+    "flood defences",
+    "rail links",
+    "fuel subsidies",
+    "school meals",
+    "coastal fisheries",
+    "hospital waiting lists",
+    "solar power tariffs",
+    "bus fares",
+    "housing permits",
+    "vaccine supplies",
+    "data privacy",
+    "port congestion",
+    "forest reserves",
+    "minimum wages",
+]
+QUOTES = [
+    "We have listened to the concerns raised and we will act on them",
+    "This is a matter of public trust and it cannot wait",
+    "The numbers speak for themselves and the trend is clear",
+    "Nobody expects a quick fix, but the direction is right",
+    "We need more time to study the evidence before committing",
+    "Families want certainty, and that is what we intend to give them",
+]
+PEOPLE = [
+    "Aminah Rahman",
+    "David Okafor",
+    "Mei Lin Tan",
+    "Jonas Weber",
+    "Priya Nair",
+    "Carlos Mendes",
+    "Sarah Whitfield",
+    "Hiroshi Sato",
+    "Fatima Zahra",
+    "Tom Eriksen",
+    "Nur Aisyah",
+    "Grace Mwangi",
+]
+ROLES = [
+    "a senior official",
+    "the minister",
+    "a spokesperson",
+    "an economist",
+    "the agency's director",
+    "a local councillor",
+]
 EDITORS = ["Tom Balmforth", "Christina Fincher", "Alex Richardson", "Kim Coghill"]
 
 
@@ -80,56 +153,81 @@ class Story:
 
 # The seed story's wire copy (shared/seed/seed-article.txt), body and credit line.
 SEED_PARAGRAPHS = (
-    'KYIV (Reuters) - Ukraine is working to secure "a strong and far-reaching step" towards membership of NATO at the military alliance\'s Washington summit in July, Ukraine\'s foreign minister said on Tuesday.',
-    'The U.S. ambassador to NATO, Julianne Smith, said last month that she does not expect the alliance to issue a membership invitation to Ukraine at the upcoming summit.',
-    'Asked about Ukraine\'s goals for the Washington summit during an online news conference, top diplomat Dmytro Kuleba said he would not go into detail about the deliberations, but that there was "very active engagement" with NATO\'s leadership and allies.',
+    "KYIV (Reuters) - Ukraine is working to secure \"a strong and far-reaching step\" towards membership of NATO at the military alliance's Washington summit in July, Ukraine's foreign minister said on Tuesday.",
+    "The U.S. ambassador to NATO, Julianne Smith, said last month that she does not expect the alliance to issue a membership invitation to Ukraine at the upcoming summit.",
+    "Asked about Ukraine's goals for the Washington summit during an online news conference, top diplomat Dmytro Kuleba said he would not go into detail about the deliberations, but that there was \"very active engagement\" with NATO's leadership and allies.",
     '"We think that Ukraine meets the main criteria of membership, which is the capacity to defend NATO borders. That\'s what we are doing by defending Ukraine," he told reporters.',
     '"...let me say this, we are working hard to make a strong and far-reaching step towards Ukrainian membership in NATO at the Washington summit."',
     "Russia, which launched a full-scale invasion of Ukraine in February 2022, fiercely opposes Kyiv's long-term strategic ambition of joining the NATO military alliance.",
-    '(Reporting by Anastasiia Malenko; editing by Tom Balmforth and Christina Fincher)',
+    "(Reporting by Anastasiia Malenko; editing by Tom Balmforth and Christina Fincher)",
 )
 
 
 def seed_story() -> Story:
-    return Story(SEED_SLUG, SEED_TITLE, SEED_PARAGRAPHS, SEED_PUBLISHED, None, "world",
-                 SEED_PHOTO)
+    return Story(
+        SEED_SLUG,
+        SEED_TITLE,
+        SEED_PARAGRAPHS,
+        SEED_PUBLISHED,
+        None,
+        "world",
+        SEED_PHOTO,
+    )
 
 
 def _story(rng: random.Random, index: int, wire: bool, base: datetime) -> Story:
     place = rng.choice(PLACES)[0]
-    subject, action, topic = rng.choice(SUBJECTS), rng.choice(ACTIONS), rng.choice(TOPICS)
+    subject, action, topic = (
+        rng.choice(SUBJECTS),
+        rng.choice(ACTIONS),
+        rng.choice(TOPICS),
+    )
     agency = rng.choice(AGENCIES) if wire else None
     title = f"{subject[0].upper() + subject[1:]} {action} {topic} in {place.title()}"
     lead = (f"{place} ({agency}) - " if agency else f"{place}: ") + (
         f"{subject[0].upper() + subject[1:]} {action} {topic} on "
         f"{rng.choice(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'])}, "
         f"a move that {rng.choice(['surprised', 'pleased', 'angered', 'divided'])} "
-        f"{rng.choice(SUBJECTS)} and {rng.choice(SUBJECTS)}.")
+        f"{rng.choice(SUBJECTS)} and {rng.choice(SUBJECTS)}."
+    )
     body = [lead]
     for _ in range(rng.randint(4, 7)):
         person, role = rng.choice(PEOPLE), rng.choice(ROLES)
-        body.append(rng.choice([
-            f"\"{rng.choice(QUOTES)},\" {person}, {role}, told reporters on the sidelines "
-            f"of a briefing about {rng.choice(TOPICS)}.",
-            f"The decision follows months of debate over {rng.choice(TOPICS)}, which "
-            f"{rng.choice(SUBJECTS)} have linked to rising costs for households and "
-            f"small businesses across the region.",
-            f"According to figures released last week, spending on {topic} rose by "
-            f"{rng.randint(3, 40)} percent over {rng.randint(2, 9)} years, while "
-            f"{rng.choice(TOPICS)} fell by {rng.randint(2, 15)} percent.",
-            f"{person}, {role}, said a final decision on {topic} would be taken after "
-            f"consultations with {rng.choice(SUBJECTS)} in the coming weeks.",
-            f"Critics argue that {rng.choice(SUBJECTS)} have yet to explain how the "
-            f"changes to {rng.choice(TOPICS)} will be paid for, or who will oversee them.",
-        ]))
+        body.append(
+            rng.choice(
+                [
+                    f'"{rng.choice(QUOTES)}," {person}, {role}, told reporters on the sidelines '
+                    f"of a briefing about {rng.choice(TOPICS)}.",
+                    f"The decision follows months of debate over {rng.choice(TOPICS)}, which "
+                    f"{rng.choice(SUBJECTS)} have linked to rising costs for households and "
+                    f"small businesses across the region.",
+                    f"According to figures released last week, spending on {topic} rose by "
+                    f"{rng.randint(3, 40)} percent over {rng.randint(2, 9)} years, while "
+                    f"{rng.choice(TOPICS)} fell by {rng.randint(2, 15)} percent.",
+                    f"{person}, {role}, said a final decision on {topic} would be taken after "
+                    f"consultations with {rng.choice(SUBJECTS)} in the coming weeks.",
+                    f"Critics argue that {rng.choice(SUBJECTS)} have yet to explain how the "
+                    f"changes to {rng.choice(TOPICS)} will be paid for, or who will oversee them.",
+                ]
+            )
+        )
     if agency == "Reuters":
-        body.append(f"(Reporting by {rng.choice(PEOPLE)}; editing by "
-                    f"{' and '.join(rng.sample(EDITORS, 2))})")
+        body.append(
+            f"(Reporting by {rng.choice(PEOPLE)}; editing by "
+            f"{' and '.join(rng.sample(EDITORS, 2))})"
+        )
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:70] + f"-{index}"
-    published = base - timedelta(hours=7 * index + rng.randint(0, 5),
-                                 minutes=rng.randint(0, 59))
-    return Story(slug, title, tuple(body), published,
-                 None if wire else rng.choice(PEOPLE), rng.choice(["world", "nation"]))
+    published = base - timedelta(
+        hours=7 * index + rng.randint(0, 5), minutes=rng.randint(0, 59)
+    )
+    return Story(
+        slug,
+        title,
+        tuple(body),
+        published,
+        None if wire else rng.choice(PEOPLE),
+        rng.choice(["world", "nation"]),
+    )
 
 
 def build_stories() -> dict[str, list[Story]]:
@@ -160,12 +258,21 @@ _MYT = __import__("zoneinfo").ZoneInfo("Asia/Kuala_Lumpur")
 
 def courier_page(story: Story, base: str, charset: str = "utf-8") -> str:
     local = story.published.astimezone(_MYT)
-    byline = (f'<div class="byline">By {html.escape(story.author)}</div>'
-              if story.author else "")
-    photo = (f'<figure><img src="/static/photo.jpg" alt=""><figcaption>'
-             f"{html.escape(story.photo)}</figcaption></figure>" if story.photo else "")
-    nxt = "".join(f'<li><a href="{base}/courier/world/">{html.escape(t)}</a></li>'
-                  for t in NEXT_IN_WORLD)
+    byline = (
+        f'<div class="byline">By {html.escape(story.author)}</div>'
+        if story.author
+        else ""
+    )
+    photo = (
+        f'<figure><img src="/static/photo.jpg" alt=""><figcaption>'
+        f"{html.escape(story.photo)}</figcaption></figure>"
+        if story.photo
+        else ""
+    )
+    nxt = "".join(
+        f'<li><a href="{base}/courier/world/">{html.escape(t)}</a></li>'
+        for t in NEXT_IN_WORLD
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="{charset}">
 <title>{html.escape(story.title)} | The Kuala Courier</title>
@@ -195,10 +302,12 @@ def courier_page(story: Story, base: str, charset: str = "utf-8") -> str:
 def ledger_page(story: Story, number: int, base: str, malformed: bool = False) -> str:
     author = story.author or "Ledger wire desk"
     local = story.published.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London"))
-    ld = ('{"@context": "https://schema.org", "@type": "NewsArticle", '
-          f'"headline": {_json(story.title)}, "datePublished": "{local.isoformat()}", '
-          f'"author": {{"@type": "Person", "name": {_json(author)}}}, '
-          '"publisher": {"@type": "Organization", "name": "The Northern Ledger"}}')
+    ld = (
+        '{"@context": "https://schema.org", "@type": "NewsArticle", '
+        f'"headline": {_json(story.title)}, "datePublished": "{local.isoformat()}", '
+        f'"author": {{"@type": "Person", "name": {_json(author)}}}, '
+        '"publisher": {"@type": "Organization", "name": "The Northern Ledger"}}'
+    )
     body = _paras(story)
     if malformed:
         # Unclosed tags, a stray closing tag and a paragraph inside a span, as
@@ -248,9 +357,14 @@ def windows_1252_story() -> Story:
         "The owners plan a second branch in Penang next year, with a menu of "
         "pastéis de nata and a Malaysian twist on the Swiss Zopf loaf.",
     )
-    return Story("sao-paulo-cafe-owner-opens-bakery-in-bangsar", "São Paulo café owner "
-                 "opens bakery in Bangsar", paragraphs,
-                 datetime(2024, 3, 17, 4, 15, tzinfo=UTC), "Nur Aisyah", "nation")
+    return Story(
+        "sao-paulo-cafe-owner-opens-bakery-in-bangsar",
+        "São Paulo café owner opens bakery in Bangsar",
+        paragraphs,
+        datetime(2024, 3, 17, 4, 15, tzinfo=UTC),
+        "Nur Aisyah",
+        "nation",
+    )
 
 
 class Site:
@@ -259,6 +373,7 @@ class Site:
     def __init__(self, base: str) -> None:
         self.base = base.rstrip("/")
         self.pages: dict[str, tuple[str, bytes]] = {}
+        self.requests: list[str] = []  # paths served, in order
         stories = build_stories()
         self.seed = stories["wire"][0]
         courier = stories["wire"] + stories["courier"]
@@ -266,26 +381,38 @@ class Site:
         for story in courier:
             self._add(courier_url(story), courier_page(story, self.base))
         cp1252 = windows_1252_story()
-        self._add(courier_url(cp1252), courier_page(cp1252, self.base, "windows-1252"),
-                  charset="windows-1252")
+        self._add(
+            courier_url(cp1252),
+            courier_page(cp1252, self.base, "windows-1252"),
+            charset="windows-1252",
+        )
         self.no_article_path = "/courier/news/2024/03/19/live-parliament-session"
         self._add(self.no_article_path, no_article_page(self.base))
         ledger_paths = []
         for number, story in enumerate(ledger, start=1000):
             path = ledger_url(story, number)
-            self._add(path, ledger_page(story, number, self.base, malformed=number == 1015))
+            self._add(
+                path, ledger_page(story, number, self.base, malformed=number == 1015)
+            )
             ledger_paths.append((path, story))
         self.malformed_path = ledger_paths[15][0]
         courier_all = [*courier, cp1252]
         self._courier_index(courier_all)
         self._ledger_index(ledger_paths)
-        self.counts = {"courier": len(courier_all), "ledger": len(ledger_paths),
-                       "wire": len(stories["wire"])}
-        self._add("/robots.txt", "User-agent: *\nDisallow: /courier/private/\n",
-                  ctype="text/plain")
+        self.counts = {
+            "courier": len(courier_all),
+            "ledger": len(ledger_paths),
+            "wire": len(stories["wire"]),
+        }
+        self._add(
+            "/robots.txt",
+            "User-agent: *\nDisallow: /courier/private/\n",
+            ctype="text/plain",
+        )
 
-    def _add(self, path: str, text: str, ctype: str = "text/html",
-             charset: str = "utf-8") -> None:
+    def _add(
+        self, path: str, text: str, ctype: str = "text/html", charset: str = "utf-8"
+    ) -> None:
         self.pages[path] = (f"{ctype}; charset={charset}", text.encode(charset))
 
     def _courier_index(self, stories: list[Story]) -> None:
@@ -294,19 +421,30 @@ class Site:
             f"<link>{self.base}{courier_url(s)}</link>"
             f"<pubDate>{s.published:%a, %d %b %Y %H:%M:%S} +0000</pubDate></item>"
             for s in stories[:25]
-        ) + (f"<item><title>LIVE: Parliament session</title>"
-             f"<link>{self.base}{self.no_article_path}</link></item>"
-             f"<item><title>Members only</title>"
-             f"<link>{self.base}/courier/private/members-briefing</link></item>")
-        self._add("/courier/rss.xml", '<?xml version="1.0" encoding="utf-8"?>'
-                  '<rss version="2.0"><channel><title>The Kuala Courier</title>'
-                  f"<link>{self.base}/courier/</link>{items}</channel></rss>",
-                  ctype="application/rss+xml")
+        ) + (
+            f"<item><title>LIVE: Parliament session</title>"
+            f"<link>{self.base}{self.no_article_path}</link></item>"
+            f"<item><title>Members only</title>"
+            f"<link>{self.base}/courier/private/members-briefing</link></item>"
+        )
+        self._add(
+            "/courier/rss.xml",
+            '<?xml version="1.0" encoding="utf-8"?>'
+            '<rss version="2.0"><channel><title>The Kuala Courier</title>'
+            f"<link>{self.base}/courier/</link>{items}</channel></rss>",
+            ctype="application/rss+xml",
+        )
         for section in ("world", "nation"):
-            links = "".join(f'<li><a href="{courier_url(s)}">{html.escape(s.title)}</a></li>'
-                            for s in stories if s.section == section or section == "world")
-            self._add(f"/courier/{section}/", f"<html><body><h1>{section.title()}</h1>"
-                      f'<ul>{links}</ul><a href="/courier/about">About us</a></body></html>')
+            links = "".join(
+                f'<li><a href="{courier_url(s)}">{html.escape(s.title)}</a></li>'
+                for s in stories
+                if s.section == section or section == "world"
+            )
+            self._add(
+                f"/courier/{section}/",
+                f"<html><body><h1>{section.title()}</h1>"
+                f'<ul>{links}</ul><a href="/courier/about">About us</a></body></html>',
+            )
 
     def _ledger_index(self, paths: list[tuple[str, Story]]) -> None:
         urls = "".join(
@@ -317,20 +455,30 @@ class Site:
             "</news:news></url>"
             for p, s in paths[:20]
         )
-        self._add("/ledger/sitemap.xml", '<?xml version="1.0" encoding="UTF-8"?>'
-                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-                  'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
-                  f"{urls}</urlset>", ctype="application/xml")
-        links = "".join(f'<h2><a href="{p}">{html.escape(s.title)}</a></h2>'
-                        for p, s in paths)
-        self._add("/ledger/", f"<html><body><h1>The Northern Ledger</h1>{links}"
-                  '<a href="/ledger/contact.html">Contact</a></body></html>')
+        self._add(
+            "/ledger/sitemap.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+            f"{urls}</urlset>",
+            ctype="application/xml",
+        )
+        links = "".join(
+            f'<h2><a href="{p}">{html.escape(s.title)}</a></h2>' for p, s in paths
+        )
+        self._add(
+            "/ledger/",
+            f"<html><body><h1>The Northern Ledger</h1>{links}"
+            '<a href="/ledger/contact.html">Contact</a></body></html>',
+        )
 
 
 def serve(site: Site, host: str, port: int) -> ThreadingHTTPServer:
     """Serve `site` from a daemon thread; returns the running server."""
+
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            site.requests.append(self.path)
             found = site.pages.get(self.path.split("?")[0])
             if found is None:
                 self.send_error(404)

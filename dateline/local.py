@@ -37,16 +37,22 @@ def read_manifest(path: Path) -> Iterator[LocalInput]:
             page_path = Path(row["path"])
             if not page_path.is_absolute():
                 page_path = base / page_path
-            yield LocalInput(str(page_path), row.get("url") or page_path.as_uri(),
-                             parse_utc(row.get("fetched_at")) or datetime.now(UTC),
-                             row.get("source_id"))
+            yield LocalInput(
+                str(page_path),
+                row.get("url") or page_path.as_uri(),
+                parse_utc(row.get("fetched_at")) or datetime.now(UTC),
+                row.get("source_id"),
+            )
         except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}: line {number}: expected a JSON object with "
-                             f"'path' and 'url' ({exc})") from None
+            raise ValueError(
+                f"{path}: line {number}: expected a JSON object with "
+                f"'path' and 'url' ({exc})"
+            ) from None
 
 
-def inputs_from_args(paths: list[str], url: str | None,
-                     fetched_at: datetime | None) -> Iterator[LocalInput]:
+def inputs_from_args(
+    paths: list[str], url: str | None, fetched_at: datetime | None
+) -> Iterator[LocalInput]:
     when = fetched_at or datetime.now(UTC)
     for path in paths:
         yield LocalInput(path, url or Path(path).resolve().as_uri(), when, None)
@@ -56,9 +62,15 @@ def read_page(item: LocalInput, source_id: str) -> Page:
     raw = Path(item.path).read_bytes()
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
-    return Page(url=item.url, final_url=item.url, status=200, body=raw,
-                fetched_at=item.fetched_at, source_id=source_id,
-                discovered_via=f"local {item.path}")
+    return Page(
+        url=item.url,
+        final_url=item.url,
+        status=200,
+        body=raw,
+        fetched_at=item.fetched_at,
+        source_id=source_id,
+        discovered_via=f"local {item.path}",
+    )
 
 
 def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
@@ -75,11 +87,20 @@ def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
             return {"input": item.path, "url": item.url, "status": "no_article"}
         article = normalize_article(extracted, source, page.fetched_at, page.url)
     except Exception as exc:  # one bad file must not stop a batch of thousands
-        return {"input": item.path, "url": item.url, "status": "error",
-                "error": f"{type(exc).__name__}: {exc}"}
+        return {
+            "input": item.path,
+            "url": item.url,
+            "status": "error",
+            "error": f"{type(exc).__name__}: {exc}",
+        }
     aid, chash = identify(article)
     record = StoredArticle(
-        article_id=aid, content_hash=chash, duplicate_of=None, dup_kind=None, article=article, stored_at=datetime.now(UTC),
+        article_id=aid,
+        content_hash=chash,
+        duplicate_of=None,
+        dup_kind=None,
+        article=article,
+        stored_at=datetime.now(UTC),
     ).to_record()
     record.pop("stored_at")
     return {"input": item.path, "status": "ok", **record}
@@ -87,6 +108,13 @@ def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
 
 def adhoc_source(source_id: str = "local") -> SourceConfig:
     """The source assumed for files given without one: English, UTC, any domain."""
-    return SourceConfig(source_id=source_id, name="Local files", homepage="http://localhost/",
-                        allowed_domains=(), languages=("en",), timezone="UTC",
-                        sections=(), feeds=())
+    return SourceConfig(
+        source_id=source_id,
+        name="Local files",
+        homepage="http://localhost/",
+        allowed_domains=(),
+        languages=("en",),
+        timezone="UTC",
+        sections=(),
+        feeds=(),
+    )

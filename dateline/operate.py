@@ -24,9 +24,14 @@ class FailedJob:
     failed_at: datetime | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"job_id": self.job_id, "source_id": self.source_id, "url": self.url,
-                "stage": self.stage, "error": self.error,
-                "failed_at": self.failed_at.isoformat() if self.failed_at else None}
+        return {
+            "job_id": self.job_id,
+            "source_id": self.source_id,
+            "url": self.url,
+            "stage": self.stage,
+            "error": self.error,
+            "failed_at": self.failed_at.isoformat() if self.failed_at else None,
+        }
 
 
 def queue_status(redis: Redis, queue_name: str) -> dict[str, int]:
@@ -42,22 +47,34 @@ def failed_jobs(redis: Redis, queue_name: str) -> list[FailedJob]:
     registry = FailedJobRegistry(queue=ingest_queue(redis, queue_name))
     ids = registry.get_job_ids()
     found = []
-    for job_id, job in zip(ids, Job.fetch_many(ids, connection=redis,
-                                               serializer=JSONSerializer), strict=True):
+    for job_id, job in zip(
+        ids,
+        Job.fetch_many(ids, connection=redis, serializer=JSONSerializer),
+        strict=True,
+    ):
         if job is None:
             continue
         meta = job.meta or {}
-        found.append(FailedJob(
-            job_id=job_id, source_id=meta.get("source_id"), url=meta.get("url"),
-            stage=meta.get("stage"), error=meta.get("error") or _last_line(job.exc_info),
-            failed_at=job.ended_at,
-        ))
+        found.append(
+            FailedJob(
+                job_id=job_id,
+                source_id=meta.get("source_id"),
+                url=meta.get("url"),
+                stage=meta.get("stage"),
+                error=meta.get("error") or _last_line(job.exc_info),
+                failed_at=job.ended_at,
+            )
+        )
     return found
 
 
-def select_failed(jobs: list[FailedJob], job_ids: list[str] | None = None,
-                  source_id: str | None = None, error: str | None = None) -> list[FailedJob]:
-    """Failed jobs matching every given filter (case-insensitive substring for error)."""
+def select_failed(
+    jobs: list[FailedJob],
+    job_ids: list[str] | None = None,
+    source_id: str | None = None,
+    error: str | None = None,
+) -> list[FailedJob]:
+    """Failed jobs matching every filter given (error: a case-blind substring)."""
     chosen = jobs
     if job_ids:
         wanted = set(job_ids)
@@ -66,8 +83,11 @@ def select_failed(jobs: list[FailedJob], job_ids: list[str] | None = None,
         chosen = [j for j in chosen if j.source_id == source_id]
     if error:
         needle = error.casefold()
-        chosen = [j for j in chosen
-                  if needle in j.error.casefold() or needle in (j.stage or "").casefold()]
+        chosen = [
+            j
+            for j in chosen
+            if needle in j.error.casefold() or needle in (j.stage or "").casefold()
+        ]
     return chosen
 
 

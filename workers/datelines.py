@@ -13,17 +13,51 @@ from workers.models import Credits, Dateline
 
 # House names as they appear in parentheses, mapped to one canonical name.
 AGENCIES = {
-    "reuters": "Reuters", "ap": "AP", "associated press": "AP", "afp": "AFP",
-    "bloomberg": "Bloomberg", "dpa": "dpa", "xinhua": "Xinhua", "efe": "EFE",
-    "ansa": "ANSA", "kyodo": "Kyodo", "yonhap": "Yonhap", "bernama": "Bernama",
-    "pti": "PTI", "ani": "ANI", "ians": "IANS", "upi": "UPI", "tass": "TASS",
-    "ria novosti": "RIA Novosti", "interfax": "Interfax", "anadolu": "Anadolu",
-    "aa": "Anadolu", "aap": "AAP", "cp": "CP", "the canadian press": "CP",
-    "pa": "PA", "pa media": "PA", "cna": "CNA", "antara": "Antara", "pna": "PNA",
-    "ips": "IPS", "apa": "APA", "ana": "ANA", "ctk": "CTK", "pap": "PAP",
-    "bna": "BNA", "wam": "WAM", "spa": "SPA", "irna": "IRNA", "mena": "MENA",
-    "kuna": "KUNA", "qna": "QNA", "xinhua news agency": "Xinhua", "cnn": "CNN",
-    "ap photo": None, "reuters photo": None,
+    "reuters": "Reuters",
+    "ap": "AP",
+    "associated press": "AP",
+    "afp": "AFP",
+    "bloomberg": "Bloomberg",
+    "dpa": "dpa",
+    "xinhua": "Xinhua",
+    "efe": "EFE",
+    "ansa": "ANSA",
+    "kyodo": "Kyodo",
+    "yonhap": "Yonhap",
+    "bernama": "Bernama",
+    "pti": "PTI",
+    "ani": "ANI",
+    "ians": "IANS",
+    "upi": "UPI",
+    "tass": "TASS",
+    "ria novosti": "RIA Novosti",
+    "interfax": "Interfax",
+    "anadolu": "Anadolu",
+    "aa": "Anadolu",
+    "aap": "AAP",
+    "cp": "CP",
+    "the canadian press": "CP",
+    "pa": "PA",
+    "pa media": "PA",
+    "cna": "CNA",
+    "antara": "Antara",
+    "pna": "PNA",
+    "ips": "IPS",
+    "apa": "APA",
+    "ana": "ANA",
+    "ctk": "CTK",
+    "pap": "PAP",
+    "bna": "BNA",
+    "wam": "WAM",
+    "spa": "SPA",
+    "irna": "IRNA",
+    "mena": "MENA",
+    "kuna": "KUNA",
+    "qna": "QNA",
+    "xinhua news agency": "Xinhua",
+    "cnn": "CNN",
+    "ap photo": None,
+    "reuters photo": None,
 }
 DASH = r"(?:-{1,2}|–|—|- –)"
 PLACE = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’\- ]*?(?:/[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’\- ]*?)*"
@@ -33,10 +67,27 @@ WIRE_LEAD = re.compile(
     rf"^(?P<place>{PLACE})(?:,\s*(?P<region>{REGION}))??(?:,\s*(?P<date>{MONTH_DAY}))?"
     rf"\s*\((?P<agency>[A-Za-z][A-Za-z .&]{{0,30}})\)\s*{DASH}\s*"
 )
-AGENCY_ONLY_LEAD = re.compile(rf"^\((?P<agency>[A-Za-z][A-Za-z .&]{{0,30}})\)\s*{DASH}\s*")
-PAPER_LEAD = re.compile(rf"^(?P<place>[A-Z][A-Z.'’\- ]{{1,40}}?)(?:,\s*(?P<region>{REGION}))?"
-                        rf"\s*(?::|{DASH})\s+(?=[A-Z\"“‘'])")
-LOWER_WORDS = {"of", "de", "la", "le", "du", "des", "al", "el", "upon", "am", "an", "der"}
+AGENCY_ONLY_LEAD = re.compile(
+    rf"^\((?P<agency>[A-Za-z][A-Za-z .&]{{0,30}})\)\s*{DASH}\s*"
+)
+PAPER_LEAD = re.compile(
+    rf"^(?P<place>[A-Z][A-Z.'’\- ]{{1,40}}?)(?:,\s*(?P<region>{REGION}))?"
+    rf"\s*(?::|{DASH})\s+(?=[A-Z\"“‘'])"
+)
+LOWER_WORDS = {
+    "of",
+    "de",
+    "la",
+    "le",
+    "du",
+    "des",
+    "al",
+    "el",
+    "upon",
+    "am",
+    "an",
+    "der",
+}
 
 CREDITS = re.compile(
     r"\(\s*((?:additional\s+)?(?:reporting|writing|editing|compiled|written)\s+by\b[^()]*)\)",
@@ -59,15 +110,25 @@ def parse_dateline(text: str) -> Dateline | None:
         place_raw = (match.groupdict().get("place") or "").strip() or None
         if place_raw and match.groupdict().get("region"):
             place_raw = f"{place_raw}, {match.group('region')}"
-        return Dateline(place_raw=place_raw, place=_place_name(place_raw), agency=agency,
-                        date_raw=match.groupdict().get("date"), span=(0, match.end()))
+        return Dateline(
+            place_raw=place_raw,
+            place=_place_name(place_raw),
+            agency=agency,
+            date_raw=match.groupdict().get("date"),
+            span=(0, match.end()),
+        )
     match = PAPER_LEAD.match(text)
     if match and len(match.group("place").split()) <= 4:
         place_raw = match.group("place").strip()
         if match.group("region"):
             place_raw = f"{place_raw}, {match.group('region')}"
-        return Dateline(place_raw=place_raw, place=_place_name(place_raw), agency=None,
-                        date_raw=None, span=(0, match.end()))
+        return Dateline(
+            place_raw=place_raw,
+            place=_place_name(place_raw),
+            agency=None,
+            date_raw=None,
+            span=(0, match.end()),
+        )
     return None
 
 
@@ -99,7 +160,7 @@ def parse_credits(text: str) -> Credits | None:
         role = ROLE.match(part.strip())
         if not role:
             continue
-        names = part.strip()[role.end():]
+        names = part.strip()[role.end() :]
         kind = role.group("role").lower()
         if "reporting" in kind:
             reporters.extend(_reporters(names))
@@ -109,19 +170,26 @@ def parse_credits(text: str) -> Credits | None:
             writers.extend(_names(names))
     if not (reporters or writers or editors):
         return None
-    return Credits(reporters=tuple(reporters), writers=tuple(writers),
-                   editors=tuple(editors), raw=match.group(0), span=match.span())
+    return Credits(
+        reporters=tuple(reporters),
+        writers=tuple(writers),
+        editors=tuple(editors),
+        raw=match.group(0),
+        span=match.span(),
+    )
 
 
 def _reporters(names: str) -> list[dict[str, str | None]]:
-    # "A and B in Kyiv, C in Paris" -> each name with the place that follows it
+    """ "A and B in Kyiv, C in Paris, D" -> each name with the place that follows it."""
     found: list[dict[str, str | None]] = []
-    for group in re.split(r",\s*(?=[^,]*\bin\b)", names):
-        place = None
-        where = re.search(r"\s+in\s+(.+)$", group)
-        if where:
-            place, group = where.group(1).strip(), group[: where.start()]
-        found.extend({"name": n, "place": place} for n in _names(group))
+    pending: list[str] = []
+    for part in _names(names):
+        name, sep, place = part.partition(" in ")
+        pending.append(name.strip())
+        if sep:
+            found.extend({"name": n, "place": place.strip()} for n in pending)
+            pending = []
+    found.extend({"name": n, "place": None} for n in pending)
     return found
 
 

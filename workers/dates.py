@@ -22,8 +22,10 @@ logger = logging.getLogger(__name__)
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
 MAX_DATE_STRING = 80
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-                      r"\s*(?:Z|[+-]\d{2}:?\d{2})?$")
+ISO_DATE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+    r"\s*(?:Z|[+-]\d{2}:?\d{2})?$"
+)
 HAS_TIME = re.compile(r"\d{1,2}[:.h]\d{2}|\d\s*[ap]\.?m\b", re.IGNORECASE)
 
 
@@ -32,7 +34,9 @@ class ParsedDate:
     value: datetime  # aware, UTC
     raw: str
     source: str  # where the raw string was found
-    tz_source: str  # "explicit" (the string says), "assumed" (source's zone), "none" (a day)
+    tz_source: (
+        str  # "explicit" (the string says), "assumed" (source's zone), "none" (a day)
+    )
 
 
 def parse_published(
@@ -50,7 +54,9 @@ def parse_published(
             continue
         value, tz_source = parsed
         if not EARLIEST <= value <= fetched_at + FUTURE_SLACK:
-            logger.debug("date %r from %s is outside 1990..fetch+1d, skipped", raw, source)
+            logger.debug(
+                "date %r from %s is outside 1990..fetch+1d, skipped", raw, source
+            )
             continue
         return ParsedDate(value=value, raw=raw, source=source, tz_source=tz_source)
     return None
@@ -64,13 +70,15 @@ def parse_date(
     date_order: str | None = None,
 ) -> tuple[datetime, str] | None:
     """One raw string -> (aware UTC datetime, tz_source), or None."""
-    if not raw or len(raw) > MAX_DATE_STRING or not any(c.isdigit() for c in raw):
-        if not _is_relative(raw):
-            return None  # never feed dateparser junk: it is slow on it and guesses
+    odd = not raw or len(raw) > MAX_DATE_STRING or not any(c.isdigit() for c in raw)
+    if odd and not _is_relative(raw):
+        return None  # never feed dateparser junk: it is slow on it and guesses
     zone = ZoneInfo(timezone)
     if ISO_DATE.match(raw):
         try:
-            value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "T", 1))
+            value = datetime.fromisoformat(
+                raw.replace("Z", "+00:00").replace(" ", "T", 1)
+            )
         except ValueError:
             value = None
         if value is not None:
@@ -87,7 +95,9 @@ def parse_date(
     }
     if date_order:
         settings["DATE_ORDER"] = date_order
-    value = dateparser.parse(raw, languages=list(languages) or ["en"], settings=settings)
+    value = dateparser.parse(
+        raw, languages=list(languages) or ["en"], settings=settings
+    )
     if value is None:
         return None
     if not HAS_TIME.search(raw) and not _is_relative(raw):
@@ -103,13 +113,19 @@ def _day_only(value: datetime) -> datetime:
 
 
 def _is_relative(raw: str) -> bool:
-    return bool(raw) and len(raw) <= MAX_DATE_STRING and bool(
-        re.search(r"\b(ago|yesterday|today|hours?|minutes?)\b", raw, re.IGNORECASE)
+    return (
+        bool(raw)
+        and len(raw) <= MAX_DATE_STRING
+        and bool(
+            re.search(r"\b(ago|yesterday|today|hours?|minutes?)\b", raw, re.IGNORECASE)
+        )
     )
 
 
 def _has_explicit_zone(raw: str) -> bool:
-    return bool(re.search(r"(?:\b(?:UTC|GMT|Z)\b|[+-]\d{2}:?\d{2}\b|\b[A-Z]{2,4}T\b)", raw))
+    return bool(
+        re.search(r"(?:\b(?:UTC|GMT|Z)\b|[+-]\d{2}:?\d{2}\b|\b[A-Z]{2,4}T\b)", raw)
+    )
 
 
 def warm() -> None:

@@ -26,34 +26,76 @@ from w3lib.url import canonicalize_url
 from workers import keys
 
 TRACKING_PARAMS = {
-    "fbclid", "gclid", "dclid", "yclid", "msclkid", "igshid", "mc_cid", "mc_eid",
-    "ocid", "smid", "cmp", "cmpid", "icid", "ito", "ref", "ref_src", "referrer",
-    "s_cid", "taid", "mkt_tok", "_ga", "_gl", "spm", "share", "sharetype", "soc_src",
-    "soc_trk", "fromref", "src", "source", "cid", "at_medium", "at_campaign",
-    "outputtype", "amp", "__twitter_impression", "guccounter", "rss", "feed",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "yclid",
+    "msclkid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "ocid",
+    "smid",
+    "cmp",
+    "cmpid",
+    "icid",
+    "ito",
+    "ref",
+    "ref_src",
+    "referrer",
+    "s_cid",
+    "taid",
+    "mkt_tok",
+    "_ga",
+    "_gl",
+    "spm",
+    "share",
+    "sharetype",
+    "soc_src",
+    "soc_trk",
+    "fromref",
+    "src",
+    "source",
+    "cid",
+    "at_medium",
+    "at_campaign",
+    "outputtype",
+    "amp",
+    "__twitter_impression",
+    "guccounter",
+    "rss",
+    "feed",
 }
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "hsa_", "_hs")
 FOLDED_HOST_PREFIXES = ("amp.", "m.", "mobile.")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def canonical_url(url: str, keep_params: tuple[str, ...] = (),
-                  home_host: str | None = None) -> str:
+def canonical_url(
+    url: str, keep_params: tuple[str, ...] = (), home_host: str | None = None
+) -> str:
     """The one URL an article is known by. `home_host` is the source's own host."""
     parts = urlsplit(canonicalize_url(url.strip(), keep_fragments=False))
     host = (parts.hostname or "").lower()
     for prefix in FOLDED_HOST_PREFIXES:
         if host.startswith(prefix):
-            bare = host[len(prefix):]
+            bare = host[len(prefix) :]
             host = home_host if home_host and _same_site(home_host, bare) else bare
             break
-    netloc = host if parts.port in (None, DEFAULT_PORTS.get(parts.scheme)) \
+    netloc = (
+        host
+        if parts.port in (None, DEFAULT_PORTS.get(parts.scheme))
         else f"{host}:{parts.port}"
+    )
     keep = {p.lower() for p in keep_params}
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if k.lower() in keep or not _is_tracking(k)]
-    return urlunsplit((parts.scheme, netloc, _fold_amp_path(parts.path),
-                       urlencode(query), ""))
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() in keep or not _is_tracking(k)
+    ]
+    return urlunsplit(
+        (parts.scheme, netloc, _fold_amp_path(parts.path), urlencode(query), "")
+    )
 
 
 def resolve_canonical(page_url: str, hint: str | None, source: Any) -> str:
@@ -61,7 +103,9 @@ def resolve_canonical(page_url: str, hint: str | None, source: Any) -> str:
     home_host = urlsplit(source.homepage).hostname
     if hint:
         absolute = urljoin(page_url, hint.strip())
-        if urlsplit(absolute).scheme in ("http", "https") and source.is_on_domain(absolute):
+        if urlsplit(absolute).scheme in ("http", "https") and source.is_on_domain(
+            absolute
+        ):
             return canonical_url(absolute, source.keep_query_params, home_host)
     return canonical_url(page_url, source.keep_query_params, home_host)
 
@@ -99,25 +143,44 @@ def _fold_amp_path(path: str) -> str:
     return re.sub(r"^/amp/(?=.)", "/", path) or "/"  # /amp/story -> /story
 
 
-QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"',
-                        "„": '"', "«": '"', "»": '"', "–": "-", "—": "-", "‒": "-",
-                        "―": "-", "−": "-"})
+QUOTES = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "‒": "-",
+        "―": "-",
+        "−": "-",
+    }
+)
 CONTACT_LINE = re.compile(r"^\s*\(\(.*\)\)\s*$|^\s*\(?\s*\S+@\S+\s*\)?\s*$")
 
 
-def normalized_text(text: str, dateline_end: int = 0,
-                    credits_span: tuple[int, int] | None = None) -> str:
+def normalized_text(
+    text: str, dateline_end: int = 0, credits_span: tuple[int, int] | None = None
+) -> str:
     """The body as compared between outlets (see the module docstring)."""
     if credits_span:
-        text = text[: credits_span[0]] + text[credits_span[1]:]
+        text = text[: credits_span[0]] + text[credits_span[1] :]
     text = text[dateline_end:]
     lines = [ln for ln in text.splitlines() if not CONTACT_LINE.match(ln)]
-    folded = unicodedata.normalize("NFKC", "\n".join(lines)).casefold().translate(QUOTES)
+    folded = (
+        unicodedata.normalize("NFKC", "\n".join(lines)).casefold().translate(QUOTES)
+    )
     return re.sub(r"\s+", " ", folded).strip()
 
 
-def content_hash(text: str, dateline_end: int = 0,
-                 credits_span: tuple[int, int] | None = None) -> str:
+def content_hash(
+    text: str, dateline_end: int = 0, credits_span: tuple[int, int] | None = None
+) -> str:
     normalized = normalized_text(text, dateline_end, credits_span)
     return hashlib.blake2b(normalized.encode(), digest_size=16).hexdigest()
 
@@ -126,8 +189,10 @@ def identify(article: Any) -> tuple[str, str]:
     """(article_id, content_hash) of a NormalizedArticle."""
     dateline_end = article.dateline.span[1] if article.dateline else 0
     credits_span = article.credits.span if article.credits else None
-    return (article_id(article.canonical_url),
-            content_hash(article.text, dateline_end, credits_span))
+    return (
+        article_id(article.canonical_url),
+        content_hash(article.text, dateline_end, credits_span),
+    )
 
 
 # Read the owner of a content hash, or become it: one step, so no race.
@@ -148,6 +213,7 @@ class DedupeIndex:
 
     def claim_content(self, content_hash: str, article_id: str) -> str:
         """The article_id that owns this text: ours if we are first."""
-        owner = self._claim(keys=[keys.CONTENT_OWNER.format(content_hash)],
-                            args=[article_id])
+        owner = self._claim(
+            keys=[keys.CONTENT_OWNER.format(content_hash)], args=[article_id]
+        )
         return owner.decode() if isinstance(owner, bytes) else str(owner)

@@ -28,9 +28,16 @@ logger = logging.getLogger(__name__)
 
 MIN_ARTICLE_WORDS = 25
 ARTICLE_TYPES = {
-    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
-    "opinionnewsarticle", "backgroundnewsarticle", "blogposting", "report",
-    "liveblogposting", "webpage",
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "blogposting",
+    "report",
+    "liveblogposting",
+    "webpage",
 }
 DATE_META = (  # (attribute value, label), most specific first
     ("article:published_time", "meta:article:published_time"),
@@ -90,16 +97,24 @@ def extract_article(
     if tree is None:
         return None
     declared = _declared_metadata(tree)
-    doc = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, include_comments=False,
-        include_tables=True, deduplicate=False,
+    doc: Any = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
     )
     title = declared["title"] or getattr(doc, "title", None)
     authors = declared["authors"] or _split_authors(getattr(doc, "author", None))
-    header = [title, *authors, *(raw for where, raw in declared["dates"]
-                                 if where == "visible")]
-    body_text = _drop_header_lines((getattr(doc, "text", None) or "") if doc else "",
-                                   header)
+    header = [
+        title,
+        *authors,
+        *(raw for where, raw in declared["dates"] if where == "visible"),
+    ]
+    body_text = _drop_header_lines(
+        (getattr(doc, "text", None) or "") if doc else "", header
+    )
     if len(body_text.split()) < MIN_ARTICLE_WORDS:
         return None
     dates = list(declared["dates"])
@@ -190,7 +205,7 @@ def _json_ld_articles(tree: Any) -> Iterator[dict[str, Any]]:
         try:
             data = json.loads(script)
         except ValueError:
-            continue  # publishers ship broken JSON-LD often enough; the meta tags remain
+            continue  # broken JSON-LD is common; the meta tags remain
         yield from (o for o in _walk(data) if _is_article(o))
 
 
@@ -217,8 +232,9 @@ def _json_ld_authors(value: Any) -> list[str]:
     names = []
     for item in items:
         name = item.get("name") if isinstance(item, dict) else item
-        if isinstance(name, str) and _clean(name):
-            names.append(_clean(name))
+        cleaned = _clean(name)
+        if cleaned:
+            names.append(cleaned)
     return names
 
 

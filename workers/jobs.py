@@ -41,42 +41,65 @@ def ingest_page(payload: dict[str, Any]) -> dict[str, Any]:
     with _stage("load", page):
         source = _source(page.source_id)
         store, redis = _store(), _redis()
-    final_key = page_key(page.final_url, source)
-    page_keys = {page_key(page.url, source), final_key}
+    page_keys = {page_key(page.url, source), page_key(page.final_url, source)}
     if len(page.body) > settings.MAX_PAGE_BYTES:
-        return _record_skip(store, redis, page, page_keys, "too_large",
-                            f"{len(page.body)} bytes > {settings.MAX_PAGE_BYTES}")
+        return _record_skip(
+            store,
+            redis,
+            page,
+            page_keys,
+            "too_large",
+            f"{len(page.body)} bytes > {settings.MAX_PAGE_BYTES}",
+        )
     with _stage("extract", page):
         extracted = extract_article(page.body, page.final_url, page.declared_charset)
     if extracted is None:
-        return _record_skip(store, redis, page, page_keys, "no_article",
-                            "no article body found")
+        return _record_skip(
+            store, redis, page, page_keys, "no_article", "no article body found"
+        )
     with _stage("normalize", page):
         article = normalize_article(extracted, source, page.fetched_at, page.final_url)
     with _stage("dedupe", page):
         aid, chash = identify(article)
         owner = DedupeIndex(redis).claim_content(chash, aid)
     stored = StoredArticle(
-        article_id=aid, content_hash=chash,
+        article_id=aid,
+        content_hash=chash,
         duplicate_of=None if owner == aid else owner,
         dup_kind=None if owner == aid else "exact",
-        article=article, stored_at=datetime.now(UTC),
+        article=article,
+        stored_at=datetime.now(UTC),
     )
     with _stage("store", page):
         change = store.upsert_article(stored)
         _mark_recorded(redis, page_keys | {url_key(article.canonical_url)})
     outcome = "duplicate_content" if stored.duplicate_of else "stored"
     logger.info("%s %s: %s (%s)", page.source_id, page.url, outcome, change)
-    return {"outcome": outcome, "article_id": aid, "change": change,
-            "duplicate_of": stored.duplicate_of}
+    return {
+        "outcome": outcome,
+        "article_id": aid,
+        "change": change,
+        "duplicate_of": stored.duplicate_of,
+    }
 
 
-def _record_skip(store: Store, redis: Redis, page: Page, page_keys: set[str],
-                 outcome: str, reason: str) -> dict[str, Any]:
+def _record_skip(
+    store: Store,
+    redis: Redis,
+    page: Page,
+    page_keys: set[str],
+    outcome: str,
+    reason: str,
+) -> dict[str, Any]:
     with _stage("store", page):
-        store.record_page(page_key(page.final_url, _source(page.source_id)),
-                          page.source_id, page.final_url, outcome, reason,
-                          page.fetched_at)
+        store.record_page(
+            page_key(page.final_url, _source(page.source_id)),
+            page.source_id,
+            page.final_url,
+            outcome,
+            reason,
+            page.fetched_at,
+        )
         _mark_recorded(redis, page_keys)
     logger.info("%s %s: %s (%s)", page.source_id, page.url, outcome, reason)
     return {"outcome": outcome, "reason": reason}
@@ -119,12 +142,17 @@ _conns: dict[str, Any] = {}
 
 
 def _store() -> Store:
-    if _conns.get("pid") != os.getpid():
-        _conns.clear()
-        _conns["pid"] = os.getpid()
-    if "store" not in _conns:
+    key = (os.getpid(), settings.DATABASE_URL)
+    if _conns.get("store_key") != key:
         _conns["store"] = open_store(settings.DATABASE_URL)
+        _conns["store_key"] = key
     return _conns["store"]
+
+
+def reset_connections() -> None:
+    """Forget cached connections and sources (after settings change, in tests)."""
+    _conns.clear()
+    _source_cached.cache_clear()
 
 
 def _redis() -> Redis:
@@ -132,7 +160,9 @@ def _redis() -> Redis:
     if current is not None:
         return current.connection
     if "redis" not in _conns:
-        _conns["redis"] = connect(settings.REDIS_URL or "redis://127.0.0.1:6379/0")
+        if not settings.REDIS_URL:
+            raise RuntimeError("ingest_page outside a worker needs DATELINE_REDIS_URL")
+        _conns["redis"] = connect(settings.REDIS_URL)
     return _conns["redis"]
 
 
@@ -141,6 +171,9 @@ def warm() -> None:
     from workers import dates
 
     dates.warm()
-    sample = ("<html><body><article><p>" + "Warm-up words for the extractor. " * 20
-              + "</p></article></body></html>").encode()
+    sample = (
+        "<html><body><article><p>"
+        + "Warm-up words for the extractor. " * 20
+        + "</p></article></body></html>"
+    ).encode()
     extract_article(sample, "http://localhost/warm-up")

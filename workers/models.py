@@ -88,7 +88,9 @@ class ExtractedArticle:
     sitename: str | None
     description: str | None
     canonical_hint: str | None  # rel=canonical or og:url, as found
-    date_candidates: tuple[tuple[str, str], ...]  # (where found, raw string), best first
+    date_candidates: tuple[
+        tuple[str, str], ...
+    ]  # (where found, raw string), best first
     encoding: str
 
 

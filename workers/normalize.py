@@ -11,14 +11,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from config.loader import SourceConfig
-from workers.dates import parse_published
 from workers.datelines import parse_credits, parse_dateline
+from workers.dates import parse_published
 from workers.dedupe import resolve_canonical
 from workers.models import ExtractedArticle, NormalizedArticle
 
 
 def normalize_article(
-    extracted: ExtractedArticle, source: SourceConfig, fetched_at: datetime,
+    extracted: ExtractedArticle,
+    source: SourceConfig,
+    fetched_at: datetime,
     url: str,
 ) -> NormalizedArticle:
     language = extracted.language or source.languages[0]
@@ -26,8 +28,9 @@ def normalize_article(
     dateline = parse_dateline(extracted.text)
     credits = parse_credits(extracted.text)
     date_candidates = list(extracted.date_candidates)
-    published = parse_published(date_candidates, languages, source.timezone,
-                                fetched_at, source.date_order)
+    published = parse_published(
+        date_candidates, languages, source.timezone, fetched_at, source.date_order
+    )
     authors = extracted.authors
     if not authors and credits:
         authors = tuple(str(r["name"]) for r in credits.reporters)

@@ -43,9 +43,14 @@ class IngestQueue:
     def from_settings(cls, redis: Redis) -> IngestQueue:
         from workers import settings
 
-        return cls(redis, name=settings.QUEUE_NAME, job_timeout=settings.JOB_TIMEOUT,
-                   result_ttl=settings.RESULT_TTL, failure_ttl=settings.FAILURE_TTL,
-                   queued_ttl=settings.QUEUED_TTL)
+        return cls(
+            redis,
+            name=settings.QUEUE_NAME,
+            job_timeout=settings.JOB_TIMEOUT,
+            result_ttl=settings.RESULT_TTL,
+            failure_ttl=settings.FAILURE_TTL,
+            queued_ttl=settings.QUEUED_TTL,
+        )
 
     def enqueue(self, pages: Sequence[tuple[Page, str]], force: bool = False) -> int:
         """Enqueue (page, url key) pairs whose URL is not queued yet; returns how many.
@@ -58,12 +63,16 @@ class IngestQueue:
         marks = self.redis.pipeline(transaction=False)
         for _, key in pages:
             marks.set(keys.QUEUED_URL.format(key), "1", nx=True, ex=self.queued_ttl)
-        fresh = [pair for pair, ok in zip(pages, marks.execute(), strict=True)
-                 if ok or force]
+        fresh = [
+            pair for pair, ok in zip(pages, marks.execute(), strict=True) if ok or force
+        ]
         jobs = [
             Queue.prepare_data(
-                INGEST_PAGE, args=(page.to_payload(),), timeout=self.job_timeout,
-                result_ttl=self.result_ttl, failure_ttl=self.failure_ttl,
+                INGEST_PAGE,
+                args=(page.to_payload(),),
+                timeout=self.job_timeout,
+                result_ttl=self.result_ttl,
+                failure_ttl=self.failure_ttl,
                 description=f"ingest {page.source_id} {page.url}",
                 meta={"source_id": page.source_id, "url": page.url},
             )

@@ -16,8 +16,9 @@ def _int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise SystemExit(f"environment variable {name}: expected an integer, "
-                         f"got {value!r}") from None
+        raise SystemExit(
+            f"environment variable {name}: expected an integer, got {value!r}"
+        ) from None
 
 
 # Where var/ (database, private Redis, logs) lives: the checkout unless told.
@@ -25,7 +26,9 @@ HOME = Path(os.environ.get("DATELINE_HOME") or Path(__file__).resolve().parents[
 VAR_DIR = HOME / "var"
 # Unset: the commands start (or reuse) a private redis-server under var/redis.
 REDIS_URL = os.environ.get("DATELINE_REDIS_URL") or None
-DATABASE_URL = os.environ.get("DATELINE_DATABASE_URL") or str(VAR_DIR / "dateline.sqlite3")
+DATABASE_URL = os.environ.get("DATELINE_DATABASE_URL") or str(
+    VAR_DIR / "dateline.sqlite3"
+)
 
 QUEUE_NAME = os.environ.get("DATELINE_QUEUE") or "ingest"
 JOB_TIMEOUT = _int("DATELINE_JOB_TIMEOUT", 180)  # seconds; a job past it is killed

@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 from scrapy import Request, Spider
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
@@ -30,8 +30,13 @@ from workers.models import Page
 from workers.queueing import connect
 
 logger = logging.getLogger(__name__)
-XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
-                             huge_tree=True, remove_comments=True)
+XML_PARSER = etree.XMLParser(
+    recover=True,
+    resolve_entities=False,
+    no_network=True,
+    huge_tree=True,
+    remove_comments=True,
+)
 
 
 class NewsSpider(Spider):
@@ -43,8 +48,9 @@ class NewsSpider(Spider):
             raise ValueError("the news spider needs a source: -a source=<source_id>")
         self.cfg: SourceConfig = load_source(source)
         self.allowed_domains = list(self.cfg.allowed_domains)
-        self.article_links = LinkExtractor(allow=self.cfg.article_allow,
-                                           deny=self.cfg.article_deny)
+        self.article_links = LinkExtractor(
+            allow=self.cfg.article_allow, deny=self.cfg.article_deny
+        )
         self.requested = 0  # article requests issued, against limits.max_pages
         self.redis: Any = None
 
@@ -66,9 +72,16 @@ class NewsSpider(Spider):
     async def _parse_feed(self, response: Response) -> AsyncIterator[Request]:
         root = _xml_root(response.body)
         entries = [] if root is None else _feed_entries(root)
-        if root is None or not entries and not len(root.xpath("//*[local-name()='channel' "
-                                                                "or local-name()='feed']")):
-            logger.warning("%s %s: not an RSS/Atom feed", self.cfg.source_id, response.url)
+        if (
+            root is None
+            or not entries
+            and not len(
+                root.xpath("//*[local-name()='channel' or local-name()='feed']")
+            )
+        ):
+            logger.warning(
+                "%s %s: not an RSS/Atom feed", self.cfg.source_id, response.url
+            )
             self._inc("feeds_invalid")
             return
         urls = [u for u, when in entries if self._fresh(when)]
@@ -82,7 +95,9 @@ class NewsSpider(Spider):
             self._inc("sitemaps_invalid")
             return
         kind = etree.QName(root).localname
-        entries = [(loc, when) for loc, when in _sitemap_entries(root) if self._fresh(when)]
+        entries = [
+            (loc, when) for loc, when in _sitemap_entries(root) if self._fresh(when)
+        ]
         if kind == "sitemapindex":
             for loc, _ in entries:
                 yield Request(loc, self._parse_sitemap, dont_filter=True, priority=8)
@@ -92,22 +107,31 @@ class NewsSpider(Spider):
             yield request
 
     async def _parse_section(self, response: Response) -> AsyncIterator[Request]:
+        if not isinstance(response, TextResponse):
+            logger.warning(
+                "%s %s: section page is not text", self.cfg.source_id, response.url
+            )
+            return
         urls = [link.url for link in self.article_links.extract_links(response)]
         for request in await self._article_requests(urls, f"section {response.url}"):
             yield request
 
     def _parse_article(self, response: Response) -> Iterable[Page]:
-        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if ctype and "html" not in ctype:
-            logger.info("%s %s: skipped, not HTML (%s)", self.cfg.source_id,
-                        response.url, ctype)
+            logger.info(
+                "%s %s: skipped, not HTML (%s)", self.cfg.source_id, response.url, ctype
+            )
             self._inc("not_html")
             return
         self._inc("articles_fetched")
         yield Page(
             url=response.meta.get("redirect_urls", [response.url])[0],
-            final_url=response.url, status=response.status, body=response.body,
-            fetched_at=datetime.now(UTC), source_id=self.cfg.source_id,
+            final_url=response.url,
+            status=response.status,
+            body=response.body,
+            fetched_at=datetime.now(UTC),
+            source_id=self.cfg.source_id,
             discovered_via=response.meta["discovered_via"],
             declared_charset=_charset(ctype),
         )
@@ -122,7 +146,9 @@ class NewsSpider(Spider):
                 continue
             candidates.setdefault(page_key(url, self.cfg), url)
         self._inc("articles_listed", len(candidates))
-        known = await maybe_deferred_to_future(deferToThread(self._known, list(candidates)))
+        known = await maybe_deferred_to_future(
+            deferToThread(self._known, list(candidates))
+        )
         self._inc("articles_known", len(known))
         requests = []
         for key, url in candidates.items():
@@ -132,12 +158,17 @@ class NewsSpider(Spider):
                 self._inc("articles_over_limit")
                 continue
             self.requested += 1
-            requests.append(Request(url, self._parse_article,
-                                    meta={"discovered_via": via, "page_key": key}))
+            requests.append(
+                Request(
+                    url,
+                    self._parse_article,
+                    meta={"discovered_via": via, "page_key": key},
+                )
+            )
         return requests
 
     def _known(self, page_keys: list[str]) -> set[str]:
-        """Keys already recorded or queued: one pipelined Redis round trip (a thread)."""
+        """Keys already recorded or queued: one pipelined round trip, in a thread."""
         if not page_keys or self.redis is None:
             return set()
         pipe = self.redis.pipeline(transaction=False)
@@ -184,14 +215,22 @@ def _feed_entries(root: Any) -> list[tuple[str, str | None]]:
     """(link, date) of every RSS item or Atom entry."""
     found = []
     for item in root.xpath("//*[local-name()='item']"):
-        link = item.xpath("string(*[local-name()='link'])").strip() or item.xpath(
-            "string(*[local-name()='guid'][not(@isPermaLink='false')])").strip()
+        link = (
+            item.xpath("string(*[local-name()='link'])").strip()
+            or item.xpath(
+                "string(*[local-name()='guid'][not(@isPermaLink='false')])"
+            ).strip()
+        )
         date = item.xpath("string(*[local-name()='pubDate' or local-name()='date'])")
         if link:
             found.append((link, date.strip() or None))
     for entry in root.xpath("//*[local-name()='entry']"):
-        links = entry.xpath("*[local-name()='link'][not(@rel) or @rel='alternate']/@href")
-        date = entry.xpath("string(*[local-name()='published' or local-name()='updated'])")
+        links = entry.xpath(
+            "*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
+        )
+        date = entry.xpath(
+            "string(*[local-name()='published' or local-name()='updated'])"
+        )
         if links:
             found.append((links[0].strip(), date.strip() or None))
     return found
@@ -202,8 +241,10 @@ def _sitemap_entries(root: Any) -> list[tuple[str, str | None]]:
     found = []
     for node in root.xpath("*[local-name()='url' or local-name()='sitemap']"):
         loc = node.xpath("string(*[local-name()='loc'])").strip()
-        date = node.xpath("string(.//*[local-name()='publication_date'])").strip() or \
-            node.xpath("string(*[local-name()='lastmod'])").strip()
+        date = (
+            node.xpath("string(.//*[local-name()='publication_date'])").strip()
+            or node.xpath("string(*[local-name()='lastmod'])").strip()
+        )
         if loc:
             found.append((loc, date or None))
     return found

@@ -16,10 +16,17 @@ from workers.models import StoredArticle
 
 class Store(Protocol):
     def upsert_article(self, stored: StoredArticle) -> str:
-        """Insert or update by article_id; returns 'inserted', 'updated' or 'unchanged'."""
+        """Upsert by article_id: 'inserted', 'updated' or 'unchanged'."""
 
-    def record_page(self, url_key: str, source_id: str, url: str, outcome: str,
-                    reason: str, fetched_at: datetime) -> None:
+    def record_page(
+        self,
+        url_key: str,
+        source_id: str,
+        url: str,
+        outcome: str,
+        reason: str,
+        fetched_at: datetime,
+    ) -> None:
         """Record a page that yields no article (`no_article`, `too_large`)."""
 
     def counts(self) -> dict[str, Any]:

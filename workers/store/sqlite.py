@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,17 +54,34 @@ CREATE TABLE IF NOT EXISTS pages (
 """
 JSON_FIELDS = ("authors", "dateline", "credits")
 COLUMNS = (
-    "article_id", "source_id", "url", "canonical_url", "title", "authors",
-    "published_at", "published_raw", "date_source", "language", "sitename",
-    "description", "text", "dateline", "credits", "content_hash", "duplicate_of",
-    "dup_kind", "fetched_at", "stored_at",
+    "article_id",
+    "source_id",
+    "url",
+    "canonical_url",
+    "title",
+    "authors",
+    "published_at",
+    "published_raw",
+    "date_source",
+    "language",
+    "sitename",
+    "description",
+    "text",
+    "dateline",
+    "credits",
+    "content_hash",
+    "duplicate_of",
+    "dup_kind",
+    "fetched_at",
+    "stored_at",
 )
+KEPT_ON_UPDATE = ("article_id", "stored_at")
 # A re-run of the same job changes nothing; a changed text updates the record
 # (the same URL, revised) but keeps when it was first stored.
 UPSERT = f"""
 INSERT INTO articles ({", ".join(COLUMNS)}) VALUES ({", ".join("?" * len(COLUMNS))})
 ON CONFLICT (article_id) DO UPDATE SET
-    {", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in ("article_id", "stored_at"))},
+    {", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in KEPT_ON_UPDATE)},
     updated_at = excluded.stored_at
 WHERE articles.content_hash != excluded.content_hash
 """
@@ -75,32 +93,61 @@ class SQLiteStore:
         self.path = path
         self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=60000")
-        self.db.executescript(SCHEMA)
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        # Switching to WAL takes an exclusive lock and does not wait for a busy
+        # one: do it once (WAL persists in the file) and retry while others start.
+        for attempt in range(50):
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.db.execute("PRAGMA journal_mode=WAL")
+                if not self.db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'pages'"
+                ).fetchone():
+                    self.db.executescript(SCHEMA)
+                break
+            except sqlite3.OperationalError:
+                if attempt == 49:
+                    raise
+                time.sleep(0.1)
 
     def upsert_article(self, stored: StoredArticle) -> str:
         record = stored.to_record()
-        values = [json.dumps(record[c]) if c in JSON_FIELDS else record[c]
-                  for c in COLUMNS]
+        values = [
+            json.dumps(record[c]) if c in JSON_FIELDS else record[c] for c in COLUMNS
+        ]
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            existed = self.db.execute("SELECT 1 FROM articles WHERE article_id = ?",
-                                      (stored.article_id,)).fetchone()
+            existed = self.db.execute(
+                "SELECT 1 FROM articles WHERE article_id = ?", (stored.article_id,)
+            ).fetchone()
             changed = self.db.execute(UPSERT, values).rowcount
         if not existed:
             return "inserted"
         return "updated" if changed else "unchanged"
 
-    def record_page(self, url_key: str, source_id: str, url: str, outcome: str,
-                    reason: str, fetched_at: datetime) -> None:
+    def record_page(
+        self,
+        url_key: str,
+        source_id: str,
+        url: str,
+        outcome: str,
+        reason: str,
+        fetched_at: datetime,
+    ) -> None:
         self.db.execute(
             "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url_key) DO "
             "UPDATE SET outcome = excluded.outcome, reason = excluded.reason, "
             "fetched_at = excluded.fetched_at",
-            (url_key, source_id, url, outcome, reason, utc_iso(fetched_at),
-             utc_iso(datetime.now(UTC))),
+            (
+                url_key,
+                source_id,
+                url,
+                outcome,
+                reason,
+                utc_iso(fetched_at),
+                utc_iso(datetime.now(UTC)),
+            ),
         )
 
     def counts(self) -> dict[str, Any]:
@@ -123,8 +170,10 @@ class SQLiteStore:
             yield _record(row)
 
     def get_record(self, article_id: str) -> dict[str, Any] | None:
-        row = self.db.execute(f"SELECT {', '.join(COLUMNS)} FROM articles "
-                              "WHERE article_id = ?", (article_id,)).fetchone()
+        row = self.db.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM articles WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
         return _record(row) if row else None
 
     def close(self) -> None:
@@ -132,12 +181,15 @@ class SQLiteStore:
 
 
 def _record(row: sqlite3.Row) -> dict[str, Any]:
-    return {c: json.loads(row[c]) if c in JSON_FIELDS and row[c] is not None else row[c]
-            for c in COLUMNS}
+    return {
+        c: json.loads(row[c]) if c in JSON_FIELDS and row[c] is not None else row[c]
+        for c in COLUMNS
+    }
 
 
 def _totals(per_source: dict[str, dict[str, int]]) -> dict[str, Any]:
-    """{articles, duplicates{kind: n}, no_article, too_large, per_source} from counts."""
+    """Totals and per-source summaries from {source: {kind: count}}."""
+
     def summarize(kinds: dict[str, int]) -> dict[str, Any]:
         dups = {k: n for k, n in kinds.items() if k in ("exact", "near")}
         return {
@@ -147,9 +199,12 @@ def _totals(per_source: dict[str, dict[str, int]]) -> dict[str, Any]:
             "no_article": kinds.get("no_article", 0),
             "too_large": kinds.get("too_large", 0),
         }
+
     total: dict[str, int] = {}
     for kinds in per_source.values():
         for kind, n in kinds.items():
             total[kind] = total.get(kind, 0) + n
-    return {**summarize(total),
-            "per_source": {s: summarize(k) for s, k in sorted(per_source.items())}}
+    return {
+        **summarize(total),
+        "per_source": {s: summarize(k) for s, k in sorted(per_source.items())},
+    }

@@ -1,0 +1,40 @@
+# Dateline: `make demo` and `make test` set themselves up (.venv/, dependencies,
+# a private Redis under var/). `make` alone lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo test test-all eval lint clean stop-redis
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,postgres]'
+	@touch $@
+
+setup: $(STAMP)  ## create .venv/ with the dateline command (skipped when done)
+
+demo: $(STAMP)  ## crawl the bundled offline demo site end to end and show a record
+	$(BIN)/dateline demo
+
+test: $(STAMP)  ## run the test suite (starts its own redis-server)
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)  ## score extraction on the shared evaluation pages (needs ../shared)
+	@test -d $(SHARED)/eval || { echo "make eval: no $(SHARED)/eval here"; exit 1; }
+	$(BIN)/python -m dateline.evaluate --shared $(SHARED)
+
+lint: $(STAMP)  ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/mypy config crawler workers dateline
+
+stop-redis: $(STAMP)  ## stop the private redis-server under var/redis
+	$(BIN)/python -c "from dateline.redis_server import stop_private; from workers import settings; stop_private(settings.VAR_DIR)"
+
+clean: stop-redis  ## stop the private Redis and delete var/ (all stored data)
+	rm -rf var

@@ -1,0 +1,127 @@
+"""Shared fixtures: a private redis-server, the demo site on a free port, and an
+environment that points the `dateline` command at both.
+
+Everything is real: a redis-server process (flushed between tests), SQLite files
+in a temporary directory, the demo site served over HTTP on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from redis import Redis
+
+from config.loader import SOURCES_DIR
+from dateline.demosite import Site, serve
+from dateline.redis_server import free_port, ping, server_args
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    directory = tmp_path_factory.mktemp("redis")
+    port = free_port()
+    proc = subprocess.Popen(
+        server_args(directory, port),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while not ping(url, 0.2):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"redis-server on port {port} did not start")
+        time.sleep(0.05)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def redis(redis_url: str) -> Iterator[Redis]:
+    client = Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def demo_site() -> Iterator[Site]:
+    port = free_port()
+    site = Site(f"http://127.0.0.1:{port}")
+    server = serve(site, "127.0.0.1", port)
+    site.port = port  # type: ignore[attr-defined]
+    yield site
+    server.shutdown()
+
+
+@pytest.fixture
+def sources_dir(tmp_path: Path, demo_site: Site) -> Path:
+    """The shipped demo source files, pointed at the test's demo site port."""
+    directory = tmp_path / "sources"
+    directory.mkdir()
+    for name in ("demo-courier", "demo-ledger"):
+        text = (SOURCES_DIR / f"{name}.toml").read_text()
+        text = text.replace("127.0.0.1:8765", f"127.0.0.1:{demo_site.port}")  # type: ignore[attr-defined]
+        (directory / f"{name}.toml").write_text(text)
+    return directory
+
+
+@pytest.fixture
+def dateline_env(
+    tmp_path: Path,
+    redis: Redis,
+    redis_url: str,
+    sources_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> dict[str, str]:
+    """Environment for `dateline` subprocesses and in-process jobs of one test."""
+    env = {
+        "DATELINE_HOME": str(tmp_path / "home"),
+        "DATELINE_REDIS_URL": redis_url,
+        "DATELINE_DATABASE_URL": str(tmp_path / "home" / "dateline.sqlite3"),
+        "DATELINE_SOURCES_DIR": str(sources_dir),
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    from workers import jobs, settings
+
+    monkeypatch.setattr(settings, "DATABASE_URL", env["DATELINE_DATABASE_URL"])
+    monkeypatch.setattr(settings, "REDIS_URL", redis_url)
+    jobs.reset_connections()
+    return {**os.environ, **env}
+
+
+def run_dateline(
+    env: dict[str, str], *args: str, timeout: float = 120, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `dateline` command as a user would."""
+    exe = shutil.which("dateline", path=str(BIN)) or "dateline"
+    proc = subprocess.run(
+        [exe, *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"dateline {' '.join(args)} exited {proc.returncode}:\n"
+            f"{proc.stdout}\n{proc.stderr}"
+        )
+    return proc
+
+
+@pytest.fixture
+def run(dateline_env: dict[str, str]) -> Any:
+    def runner(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        return run_dateline(dateline_env, *args, **kwargs)
+
+    return runner

@@ -1,0 +1,142 @@
+"""The `dateline` command on bad input and on local pages."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+from redis import Redis
+
+from dateline.demosite import (
+    SEED_TITLE,
+    Site,
+    courier_url,
+    seed_story,
+    windows_1252_story,
+)
+from dateline.redis_server import free_port
+
+
+def test_unreachable_redis_is_one_line_naming_the_url(
+    dateline_env: dict, run: Any
+) -> None:
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    env = {**dateline_env, "DATELINE_REDIS_URL": url}
+    from tests.conftest import run_dateline
+
+    for args in (
+        ("status",),
+        ("work", "--burst"),
+        ("crawl", "demo-courier"),
+        ("failed",),
+    ):
+        proc = run_dateline(env, *args, check=False)
+        assert proc.returncode == 1
+        assert proc.stderr.startswith(f"dateline: error: cannot reach Redis at {url}")
+        assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_bad_config_names_file_and_key(
+    dateline_env: dict, sources_dir: Path, run: Any
+) -> None:
+    bad = sources_dir / "broken.toml"
+    bad.write_text(
+        (sources_dir / "demo-courier.toml")
+        .read_text()
+        .replace('timezone = "Asia/Kuala_Lumpur"', 'timezone = "Asia/Atlantis"')
+    )
+    proc = run("sources", check=False)
+    assert proc.returncode == 1
+    assert f"{bad}: key 'timezone': expected an IANA timezone" in proc.stderr
+
+
+def test_crawl_needs_sources(run: Any) -> None:
+    proc = run("crawl", check=False)
+    assert proc.returncode == 1 and "--all" in proc.stderr
+    proc = run("crawl", "no-such-outlet", check=False)
+    assert proc.returncode == 1 and "no such source 'no-such-outlet'" in proc.stderr
+
+
+def test_extract_local_pages_plain_gz_and_broken(
+    demo_site: Site, tmp_path: Path, run: Any
+) -> None:
+    seed = tmp_path / "seed.html.gz"
+    seed.write_bytes(gzip.compress(demo_site.pages[courier_url(seed_story())][1]))
+    cp1252 = tmp_path / "cafe.html"
+    cp1252.write_bytes(demo_site.pages[courier_url(windows_1252_story())][1])
+    empty = tmp_path / "live.html"
+    empty.write_bytes(demo_site.pages[demo_site.no_article_path][1])
+    manifest = tmp_path / "pages.jsonl"
+    manifest.write_text(
+        "\n".join(
+            json.dumps(row)
+            for row in [
+                {
+                    "path": "seed.html.gz",
+                    "url": "https://example.com/seed",
+                    "fetched_at": "2024-03-19T12:00:00Z",
+                    "source_id": "demo-courier",
+                },
+                {"path": "cafe.html", "url": "https://example.com/cafe"},
+                {"path": "live.html", "url": "https://example.com/live"},
+                {"path": "missing.html", "url": "https://example.com/missing"},
+            ]
+        )
+    )
+    out = run("extract", "--manifest", str(manifest)).stdout.splitlines()
+    rows = {Path(r["input"]).name: r for r in map(json.loads, out)}
+    assert rows["seed.html.gz"]["status"] == "ok"
+    assert rows["seed.html.gz"]["title"] == SEED_TITLE
+    assert rows["seed.html.gz"]["dateline"]["place"] == "Kyiv"
+    assert rows["seed.html.gz"]["source_id"] == "demo-courier"
+    assert "São Paulo" in rows["cafe.html"]["text"]
+    assert rows["live.html"]["status"] == "no_article"
+    assert rows["missing.html"]["status"] == "error"
+    assert "missing.html" in rows["missing.html"]["error"]
+
+
+def test_ingest_local_pages_then_work(
+    demo_site: Site, tmp_path: Path, run: Any, redis: Redis
+) -> None:
+    path = tmp_path / "seed.html"
+    path.write_bytes(demo_site.pages[courier_url(seed_story())][1])
+    run("ingest", str(path), "--source", "demo-courier")
+    assert redis.llen("rq:queue:ingest") == 1
+    run("work", "-n", "1", "--burst")
+    records = [json.loads(x) for x in run("export").stdout.splitlines()]
+    assert [r["title"] for r in records] == [SEED_TITLE]
+    proc = run("ingest", str(path), check=False)
+    assert proc.returncode == 1 and "--source" in proc.stderr
+
+
+def test_failed_and_requeue_by_filter(
+    demo_site: Site, tmp_path: Path, run: Any, redis: Redis, sources_dir: Path
+) -> None:
+    path = tmp_path / "seed.html"
+    path.write_bytes(demo_site.pages[courier_url(seed_story())][1])
+    (sources_dir / "gone.toml").write_text(
+        (sources_dir / "demo-courier.toml").read_text()
+    )
+    run("ingest", str(path), "--source", "gone")
+    (sources_dir / "gone.toml").unlink()  # the source vanishes before a worker runs
+    run("work", "-n", "1", "--burst")
+    failed = json.loads(run("failed", "--json").stdout)
+    assert len(failed) == 1
+    assert failed[0]["stage"] == "load" and failed[0]["source_id"] == "gone"
+    assert "no such source 'gone'" in failed[0]["error"]
+    assert "load" in run("failed").stdout
+    dry = run("requeue", "--error", "no such source", "--dry-run")
+    assert "would re-queue" in dry.stdout
+    assert json.loads(run("status", "--json").stdout)["failed"] == 1
+    assert run("requeue", "--source", "other").stderr.startswith("0 job(s)")
+    (sources_dir / "gone.toml").write_text(
+        (sources_dir / "demo-courier.toml").read_text()
+    )
+    run("requeue", "--source", "gone")
+    run("work", "-n", "1", "--burst")
+    status = json.loads(run("status", "--json").stdout)
+    assert status["failed"] == 0 and status["articles"] == 1
+    proc = run("requeue", check=False)
+    assert proc.returncode == 1

@@ -1,0 +1,125 @@
+"""Extract: two templates of one wire story give one text; bad pages are handled."""
+
+from __future__ import annotations
+
+import pytest
+
+from dateline.demosite import (
+    SEED_TITLE,
+    Site,
+    courier_url,
+    seed_story,
+    windows_1252_story,
+)
+from workers.extract import UndecodablePage, decode_html, extract_article
+
+
+def seed_pages(site: Site) -> tuple[bytes, bytes]:
+    courier = site.pages[courier_url(seed_story())][1]
+    ledger = next(
+        body
+        for path, (_, body) in site.pages.items()
+        if path.startswith("/ledger/story/" + seed_story().slug)
+    )
+    return courier, ledger
+
+
+def test_both_templates_of_the_seed_give_the_same_text(demo_site: Site) -> None:
+    courier, ledger = (
+        extract_article(body, "http://x/") for body in seed_pages(demo_site)
+    )
+    assert courier is not None and ledger is not None
+    assert courier.text == ledger.text
+    assert courier.title == ledger.title == SEED_TITLE
+
+
+def test_the_seed_text_keeps_dateline_and_credits_and_drops_boilerplate(
+    demo_site: Site,
+) -> None:
+    article = extract_article(seed_pages(demo_site)[0], "http://x/")
+    assert article is not None
+    assert article.text.startswith("KYIV (Reuters) - Ukraine is working")
+    assert article.text.endswith("editing by Tom Balmforth and Christina Fincher)")
+    for boilerplate in (
+        "Next In World",
+        "WhatsApp",
+        "Others Also Read",
+        "Taiwan rattled",
+        "REUTERS/Valentyn Ogirenko",
+        "Tuesday, 19 Mar 2024",
+    ):
+        assert boilerplate not in article.text
+
+
+def test_declared_dates_come_first(demo_site: Site) -> None:
+    article = extract_article(seed_pages(demo_site)[0], "http://x/")
+    assert article is not None
+    assert article.date_candidates[0] == (
+        "meta:article:published_time",
+        "2024-03-19T17:42:00+08:00",
+    )
+
+
+def test_json_ld_headline_author_and_date(demo_site: Site) -> None:
+    article = extract_article(seed_pages(demo_site)[1], "http://x/")
+    assert article is not None
+    assert article.date_candidates[0][0] == "json-ld"
+    assert article.authors == ("Ledger wire desk",)
+
+
+def test_a_page_without_an_article_is_none(demo_site: Site) -> None:
+    body = demo_site.pages[demo_site.no_article_path][1]
+    assert extract_article(body, "http://x/") is None
+
+
+def test_malformed_html_still_yields_its_article(demo_site: Site) -> None:
+    article = extract_article(demo_site.pages[demo_site.malformed_path][1], "http://x/")
+    assert article is not None
+    assert article.text.startswith("CAIRO: ")
+    assert len(article.text.split()) > 60
+
+
+def test_windows_1252_page_with_its_charset_declared(demo_site: Site) -> None:
+    ctype, body = demo_site.pages[courier_url(windows_1252_story())]
+    article = extract_article(body, "http://x/", "windows-1252")
+    assert article is not None
+    assert "café owner from São Paulo" in article.text
+    assert (
+        "“We wanted something that felt like home,” said owner João Araújo"
+        in article.text
+    )
+
+
+def test_windows_1252_bytes_declared_as_utf8_are_detected_not_mangled() -> None:
+    text = (
+        "<html><body><article>" + "<p>Le café de São Paulo a ouvert à Zürich, où "
+        "les clients attendent des crèmes brûlées depuis l’été dernier.</p>"
+        * 8
+        + "</article></body></html>"
+    )
+    body = text.encode("cp1252")
+    decoded, encoding = decode_html(body, "utf-8")
+    assert "São Paulo" in decoded and "\ufffd" not in decoded
+    assert encoding in ("cp1252", "windows-1252", "latin-1", "iso8859-1", "cp1250")
+
+
+def test_empty_and_binary_bodies() -> None:
+    assert extract_article(b"", "http://x/") is None
+    assert extract_article(b"   \n ", "http://x/") is None
+    with pytest.raises(UndecodablePage):
+        extract_article(b"\x00\x01\x02PNG\x00" * 200, "http://x/")
+
+
+def test_a_huge_page_is_extracted_not_crashed() -> None:
+    paragraph = "<p>" + "A sentence about the budget vote in parliament. " * 40 + "</p>"
+    body = (
+        "<html><body><article>"
+        + paragraph * 800
+        + "</article>"
+        + "<div>" * 5000
+        + "</div>" * 5000
+        + "</body></html>"
+    ).encode()
+    assert len(body) > 1_500_000
+    article = extract_article(body, "http://x/")
+    assert article is not None and "budget vote" in article.text

@@ -1,0 +1,151 @@
+"""Source files: all shipped ones load; a bad value names file, key, expectation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config.loader import (
+    SOURCES_DIR,
+    ConfigError,
+    load_source,
+    load_source_file,
+    load_sources,
+)
+
+GOOD = """
+name = "Example"
+homepage = "https://example.com/"
+allowed_domains = ["example.com"]
+languages = ["en"]
+timezone = "Europe/London"
+feeds = ["https://example.com/rss.xml"]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "example") -> Path:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text)
+    return path
+
+
+def test_every_shipped_source_loads() -> None:
+    sources = load_sources(SOURCES_DIR)
+    assert {"reuters", "apnews", "thestar", "demo-courier", "demo-ledger"} <= set(
+        sources
+    )
+    for source_id, cfg in sources.items():
+        assert cfg.source_id == source_id
+        assert cfg.languages and cfg.timezone
+
+
+def test_real_outlets_are_in_crawl_all_and_demo_sources_are_not() -> None:
+    sources = load_sources(SOURCES_DIR)
+    assert sources["reuters"].enabled and sources["thestar"].enabled
+    assert not sources["demo-courier"].enabled
+
+
+def test_a_good_file_loads_with_defaults(tmp_path: Path) -> None:
+    cfg = load_source_file(write(tmp_path, GOOD))
+    assert cfg.name == "Example"
+    assert cfg.limits.max_pages == 1000
+    assert cfg.is_article_url("https://example.com/anything")
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "expected"),
+    [
+        (
+            ('timezone = "Europe/London"', 'timezone = "Mars/Olympus"'),
+            "timezone",
+            "IANA timezone",
+        ),
+        (('languages = ["en"]', 'languages = "en"'), "languages", "list of ISO 639-1"),
+        (('languages = ["en"]', 'languages = ["english"]'), "languages", "ISO 639-1"),
+        (
+            ('homepage = "https://example.com/"', 'homepage = "example.com"'),
+            "homepage",
+            "http(s) URL",
+        ),
+        (('name = "Example"\n', ""), "name", "required"),
+        (
+            ('feeds = ["https://example.com/rss.xml"]', 'feeds = ["ftp://x/rss"]'),
+            "feeds",
+            "feed URLs",
+        ),
+        (
+            (
+                'feeds = ["https://example.com/rss.xml"]',
+                'feeds = ["https://example.com/rss.xml"]\nmax_age_days = -1',
+            ),
+            "max_age_days",
+            "positive integer",
+        ),
+        (
+            (
+                'feeds = ["https://example.com/rss.xml"]',
+                'feeds = ["https://example.com/rss.xml"]\nfeed = []',
+            ),
+            "feed",
+            "known keys",
+        ),
+        (
+            (
+                'feeds = ["https://example.com/rss.xml"]',
+                'feeds = ["https://example.com/rss.xml"]\n'
+                '[articles]\nallow = ["(unclosed"]',
+            ),
+            "articles.allow",
+            "regular expressions",
+        ),
+        (
+            (
+                'feeds = ["https://example.com/rss.xml"]',
+                'feeds = ["https://example.com/rss.xml"]\n[limits]\nmax_pages = "many"',
+            ),
+            "limits.max_pages",
+            "positive integer",
+        ),
+        (
+            (
+                'feeds = ["https://example.com/rss.xml"]',
+                'sections = ["https://example.com/world"]',
+            ),
+            "articles.allow",
+            "article URL patterns",
+        ),
+        (('feeds = ["https://example.com/rss.xml"]', ""), "feeds", "at least one of"),
+    ],
+)
+def test_a_bad_value_names_file_key_and_expectation(
+    tmp_path: Path, change: tuple[str, str], key: str, expected: str
+) -> None:
+    path = write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(ConfigError) as raised:
+        load_source_file(path)
+    message = str(raised.value)
+    assert str(path) in message
+    assert f"'{key}'" in message
+    assert expected in message
+
+
+def test_broken_toml_names_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD + "\nname = ")
+    with pytest.raises(ConfigError, match=f"{path}: not valid TOML"):
+        load_source_file(path)
+
+
+def test_unknown_source_lists_the_known_ones(tmp_path: Path) -> None:
+    write(tmp_path, GOOD)
+    with pytest.raises(ConfigError, match="no such source 'nope' .*known: example"):
+        load_source("nope", tmp_path)
+
+
+def test_article_patterns_allow_and_deny(tmp_path: Path) -> None:
+    cfg = load_source_file(
+        write(tmp_path, GOOD + '[articles]\nallow = ["/news/"]\ndeny = ["/video/"]\n')
+    )
+    assert cfg.is_article_url("https://example.com/news/a-story")
+    assert not cfg.is_article_url("https://example.com/news/video/a-clip")
+    assert not cfg.is_article_url("https://example.com/about")

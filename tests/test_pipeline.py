@@ -1,0 +1,78 @@
+"""End to end, as a user runs it: `dateline crawl` over the demo site on 127.0.0.1,
+`dateline work` processes on a real Redis, `dateline status`, and the re-run."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from redis import Redis
+
+from dateline.demosite import SEED_TITLE, Site, courier_url, seed_story
+from workers.models import Page
+from workers.queueing import IngestQueue
+
+pytestmark = pytest.mark.slow
+
+
+def article_requests(site: Site) -> list[str]:
+    return [p for p in site.requests if "/news/" in p or "/story/" in p]
+
+
+def test_crawl_work_status_and_an_incremental_recrawl(
+    demo_site: Site, run: Any, redis: Redis
+) -> None:
+    crawl = run("crawl", "demo-courier", "demo-ledger")
+    assert "demo-courier: finished" in crawl.stdout
+    enqueued = int(redis.llen("rq:queue:ingest"))
+    # 33 courier articles + the no-article page; 32 ledger articles
+    assert enqueued == 34 + 32
+    run("work", "-n", "2", "--burst", timeout=300)
+    status = json.loads(run("status", "--json").stdout)
+    assert status["failed"] == 0 and status["queued"] == 0
+    assert status["originals"] == 33 + 32 - 12
+    assert status["duplicates"] == {"exact": 12}
+    assert status["no_article"] == 1
+    assert status["per_source"]["demo-courier"]["articles"] == 33
+
+    demo_site.requests.clear()
+    again = run("crawl", "demo-courier", "demo-ledger")
+    assert "0 enqueued" in again.stdout
+    assert article_requests(demo_site) == []  # nothing stored is fetched again
+    run("work", "-n", "1", "--burst")
+    assert json.loads(run("status", "--json").stdout)["articles"] == status["articles"]
+
+    exported = [json.loads(line) for line in run("export").stdout.splitlines()]
+    assert len(exported) == status["articles"]
+    seed = [r for r in exported if r["title"] == SEED_TITLE]
+    assert len(seed) == 2 and sum(r["duplicate_of"] is None for r in seed) == 1
+
+
+def test_the_same_page_enqueued_twice_for_two_workers_gives_one_record(
+    demo_site: Site,
+    run: Any,
+    redis: Redis,
+    dateline_env: dict,
+) -> None:
+    path = courier_url(seed_story())
+    ctype, body = demo_site.pages[path]
+    from datetime import UTC, datetime
+
+    page = Page(
+        url=demo_site.base + path,
+        final_url=demo_site.base + path,
+        status=200,
+        body=body,
+        fetched_at=datetime.now(UTC),
+        source_id="demo-courier",
+        discovered_via="test",
+    )
+    queue = IngestQueue(redis)
+    for _ in range(6):
+        queue.enqueue([(page, "seed")], force=True)
+    assert redis.llen("rq:queue:ingest") == 6
+    run("work", "-n", "2", "--burst")
+    status = json.loads(run("status", "--json").stdout)
+    failed = run("failed").stdout
+    assert status["articles"] == 1 and status["failed"] == 0, failed

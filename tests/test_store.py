@@ -1,0 +1,91 @@
+"""SQLite storage: upsert by article_id, idempotent; pages without articles; counts."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
+
+from workers.models import Credits, Dateline, NormalizedArticle, StoredArticle
+from workers.store import open_store
+
+FETCHED = datetime(2024, 3, 19, 10, 0, tzinfo=UTC)
+
+
+def stored(
+    article_id: str = "a1",
+    text: str = "Body.",
+    duplicate_of: str | None = None,
+    source_id: str = "s1",
+) -> StoredArticle:
+    article = NormalizedArticle(
+        source_id=source_id,
+        url=f"https://x.com/{article_id}",
+        canonical_url=f"https://x.com/{article_id}",
+        title="T",
+        authors=("A B",),
+        text=text,
+        language="en",
+        sitename="X",
+        description=None,
+        published_at=datetime(2024, 3, 19, 9, 42, tzinfo=UTC),
+        published_raw="raw",
+        date_source="meta",
+        dateline=Dateline("KYIV", "Kyiv", "Reuters", None, (0, 17)),
+        credits=Credits(
+            ({"name": "A B", "place": None},), (), ("E F",), "(...)", (5, 10)
+        ),
+        fetched_at=FETCHED,
+    )
+    return StoredArticle(
+        article_id=article_id,
+        content_hash=f"h-{text}",
+        duplicate_of=duplicate_of,
+        dup_kind="exact" if duplicate_of else None,
+        article=article,
+        stored_at=datetime.now(UTC),
+    )
+
+
+def test_upsert_is_idempotent_and_round_trips(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "db.sqlite3"))
+    first = stored()
+    assert store.upsert_article(first) == "inserted"
+    assert (
+        store.upsert_article(dataclasses.replace(first, stored_at=datetime.now(UTC)))
+        == "unchanged"
+    )
+    record = store.get_record("a1")
+    assert record == first.to_record()
+    assert record["dateline"]["place"] == "Kyiv"
+    assert record["published_at"] == "2024-03-19T09:42:00Z"
+
+
+def test_changed_text_updates_but_keeps_first_stored_at(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    first = stored(text="Old body.")
+    store.upsert_article(first)
+    assert store.upsert_article(stored(text="New body.")) == "updated"
+    record = store.get_record("a1")
+    assert record is not None
+    assert record["text"] == "New body."
+    assert record["stored_at"] == first.to_record()["stored_at"]
+
+
+def test_counts_by_kind_and_source(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "db.sqlite3"))
+    store.upsert_article(stored("a1"))
+    store.upsert_article(stored("a2", text="Other."))
+    store.upsert_article(stored("b1", duplicate_of="a1", source_id="s2"))
+    store.record_page(
+        "x.com/live", "s1", "https://x.com/live", "no_article", "none", FETCHED
+    )
+    store.record_page(
+        "x.com/live", "s1", "https://x.com/live", "no_article", "none", FETCHED
+    )
+    counts = store.counts()
+    assert counts["articles"] == 3 and counts["originals"] == 2
+    assert counts["duplicates"] == {"exact": 1}
+    assert counts["no_article"] == 1
+    assert counts["per_source"]["s2"]["duplicates"] == {"exact": 1}
+    assert [r["article_id"] for r in store.iter_records("s1")] == ["a1", "a2"]
