@@ -109,6 +109,9 @@ def _configure_logging(args: argparse.Namespace) -> None:
     )
     logging.getLogger("dateline.progress").setLevel(logging.INFO)
     if not args.verbose:
+        # trafilatura warns of every fallback it tries; the record says the outcome.
+        for name in ("trafilatura", "htmldate", "readability"):
+            logging.getLogger(name).setLevel(logging.ERROR)
         # Scrapy resets its own loggers to DEBUG when a crawl starts; keep its
         # start-up chatter out of a cron mail unless asked for with -v.
         for handler in logging.getLogger().handlers:

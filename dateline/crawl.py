@@ -18,12 +18,17 @@ class CrawlSummary:
     known: int
     enqueued: int
     errors: int
+    listing_errors: int
     enqueue_failed: int
     elapsed: float
 
     @property
     def ok(self) -> bool:
-        return self.finish_reason == "finished" and not self.enqueue_failed
+        return (
+            self.finish_reason == "finished"
+            and not self.enqueue_failed
+            and not self.listing_errors
+        )
 
     def line(self) -> str:
         rate = self.pages / (self.elapsed / 60) if self.elapsed > 0 else 0.0
@@ -32,6 +37,11 @@ class CrawlSummary:
             f"({rate:.0f}/min), {self.listed} article URLs listed, {self.known} "
             f"already stored or queued, {self.enqueued} enqueued"
             + (f", {self.errors} download errors" if self.errors else "")
+            + (
+                f", {self.listing_errors} feeds/sitemaps/sections FAILED"
+                if self.listing_errors
+                else ""
+            )
             + (f", {self.enqueue_failed} NOT enqueued" if self.enqueue_failed else "")
         )
 
@@ -85,7 +95,9 @@ def _summary(source_id: str, stats: dict[str, Any]) -> CrawlSummary:
         listed=int(stats.get("dateline/articles_listed", 0)),
         known=int(stats.get("dateline/articles_known", 0)),
         enqueued=int(stats.get("dateline/enqueued", 0)),
-        errors=int(stats.get("downloader/exception_count", 0)),
+        errors=int(stats.get("downloader/exception_count", 0))
+        - int(stats.get("robotstxt/forbidden", 0)),
+        listing_errors=int(stats.get("dateline/listing_errors", 0)),
         enqueue_failed=int(stats.get("dateline/enqueue_failed", 0)),
         elapsed=elapsed,
     )

@@ -63,11 +63,30 @@ class NewsSpider(Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.cfg.feeds:
-            yield Request(url, self._parse_feed, dont_filter=True, priority=10)
+            yield self._listing(url, self._parse_feed, 10)
         for url in self.cfg.sitemaps:
-            yield Request(url, self._parse_sitemap, dont_filter=True, priority=10)
+            yield self._listing(url, self._parse_sitemap, 10)
         for url in self.cfg.sections:
-            yield Request(url, self._parse_section, dont_filter=True, priority=5)
+            yield self._listing(url, self._parse_section, 5)
+
+    def _listing(self, url: str, callback: Any, priority: int) -> Request:
+        """A feed, sitemap or section request: always fetched, failures counted."""
+        return Request(
+            url,
+            callback,
+            errback=self._listing_failed,
+            dont_filter=True,
+            priority=priority,
+        )
+
+    def _listing_failed(self, failure: Any) -> None:
+        logger.warning(
+            "%s %s: could not fetch listing page: %s",
+            self.cfg.source_id,
+            failure.request.url,
+            failure.getErrorMessage(),
+        )
+        self._inc("listing_errors")
 
     async def _parse_feed(self, response: Response) -> AsyncIterator[Request]:
         root = _xml_root(response.body)
@@ -82,7 +101,7 @@ class NewsSpider(Spider):
             logger.warning(
                 "%s %s: not an RSS/Atom feed", self.cfg.source_id, response.url
             )
-            self._inc("feeds_invalid")
+            self._inc("listing_errors")
             return
         urls = [u for u, when in entries if self._fresh(when)]
         for request in await self._article_requests(urls, f"feed {response.url}"):
@@ -92,7 +111,7 @@ class NewsSpider(Spider):
         root = _xml_root(_gunzip(response.body))
         if root is None:
             logger.warning("%s %s: not a sitemap", self.cfg.source_id, response.url)
-            self._inc("sitemaps_invalid")
+            self._inc("listing_errors")
             return
         kind = etree.QName(root).localname
         entries = [
@@ -100,7 +119,7 @@ class NewsSpider(Spider):
         ]
         if kind == "sitemapindex":
             for loc, _ in entries:
-                yield Request(loc, self._parse_sitemap, dont_filter=True, priority=8)
+                yield self._listing(loc, self._parse_sitemap, 8)
             return
         urls = [loc for loc, _ in entries]
         for request in await self._article_requests(urls, f"sitemap {response.url}"):
