@@ -15,6 +15,7 @@ from typing import Any
 from config.loader import ConfigError, SourceConfig, load_source, load_sources
 from dateline.redis_server import RedisUnavailable, check, private_redis
 from workers import settings
+from workers.store import StoreUnavailable
 
 
 class UsageError(RuntimeError):
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(args)
     try:
         return int(args.func(args) or 0)
-    except (ConfigError, RedisUnavailable, UsageError) as exc:
+    except (ConfigError, RedisUnavailable, StoreUnavailable, UsageError) as exc:
         print(f"dateline: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -140,3 +140,16 @@ def test_failed_and_requeue_by_filter(
     assert status["failed"] == 0 and status["articles"] == 1
     proc = run("requeue", check=False)
     assert proc.returncode == 1
+
+
+def test_an_unusable_database_is_one_line(dateline_env: dict, tmp_path: Path) -> None:
+    from tests.conftest import run_dateline
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    for url in (str(blocker / "db.sqlite3"), "postgresql://127.0.0.1/test"):
+        proc = run_dateline(
+            {**dateline_env, "DATELINE_DATABASE_URL": url}, "export", check=False
+        )
+        assert proc.returncode == 1
+        assert proc.stderr.startswith("dateline: error: ") and url in proc.stderr

@@ -78,8 +78,9 @@ def test_the_same_page_enqueued_twice_for_two_workers_gives_one_record(
     assert status["articles"] == 1 and status["failed"] == 0, failed
 
 
-def test_a_source_whose_feed_is_gone_fails_the_crawl(demo_site: Site, run: Any,
-                                                      sources_dir: Any) -> None:
+def test_a_source_whose_feed_is_gone_fails_the_crawl(
+    demo_site: Site, run: Any, sources_dir: Any
+) -> None:
     path = sources_dir / "demo-courier.toml"
     path.write_text(path.read_text().replace("/courier/rss.xml", "/courier/gone.xml"))
     proc = run("crawl", "demo-courier", "demo-ledger", check=False)

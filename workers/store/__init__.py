@@ -40,12 +40,21 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+class StoreUnavailable(RuntimeError):
+    """The database named by DATELINE_DATABASE_URL cannot be used."""
+
+
 def open_store(url: str) -> Store:
     if url.startswith(("postgresql://", "postgres://")):
-        raise NotImplementedError(
-            "PostgreSQL storage is not available yet; use a SQLite path"
+        raise StoreUnavailable(
+            f"{url}: PostgreSQL storage is not available yet; use a SQLite path"
         )
+    import sqlite3
+
     from workers.store.sqlite import SQLiteStore
 
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:") else url
-    return SQLiteStore(Path(path))
+    try:
+        return SQLiteStore(Path(path))
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreUnavailable(f"cannot open the database {path}: {exc}") from None
