@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -143,6 +144,18 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
         )
     print("\n".join(lines))
+    for stage in ("extract_ms", "normalize_ms"):
+        values = sorted(
+            rec["timings"][stage]
+            for recs in results.values()
+            for rec in recs
+            if stage in rec.get("timings", {})
+        )
+        if values:
+            print(
+                f"{stage[:-3]}: median {statistics.median(values):.2f} ms per page, "
+                f"p90 {values[int(len(values) * 0.9)]:.2f} ms ({len(values)} pages)"
+            )
     return 0
 
 

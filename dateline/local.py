@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -80,12 +81,22 @@ def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
     from workers.models import StoredArticle
     from workers.normalize import normalize_article
 
+    timings: dict[str, float] = {}
     try:
         page = read_page(item, source.source_id)
+        started = time.perf_counter()
         extracted = extract_article(page.body, page.url, page.declared_charset)
+        timings["extract_ms"] = _ms_since(started)
         if extracted is None:
-            return {"input": item.path, "url": item.url, "status": "no_article"}
+            return {
+                "input": item.path,
+                "url": item.url,
+                "status": "no_article",
+                "timings": timings,
+            }
+        started = time.perf_counter()
         article = normalize_article(extracted, source, page.fetched_at, page.url)
+        timings["normalize_ms"] = _ms_since(started)
     except Exception as exc:  # one bad file must not stop a batch of thousands
         return {
             "input": item.path,
@@ -103,7 +114,11 @@ def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
         stored_at=datetime.now(UTC),
     ).to_record()
     record.pop("stored_at")
-    return {"input": item.path, "status": "ok", **record}
+    return {"input": item.path, "status": "ok", **record, "timings": timings}
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)
 
 
 def adhoc_source(source_id: str = "local") -> SourceConfig:

@@ -58,6 +58,12 @@ VISIBLE_DATES = (
     "contains(@class, 'publish') or contains(@class, 'timestamp') or "
     "contains(@class, 'posted')]/text()"
 )
+AUTHOR_META = ("author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+# Elements that name the author, by the class or rel most templates use.
+BYLINES = (
+    "//*[contains(@class, 'author') or contains(@class, 'byline') or "
+    "@rel='author' or contains(@itemprop, 'author')]"
+)
 
 
 class UndecodablePage(ValueError):
@@ -104,10 +110,12 @@ def extract_article(
         include_tables=True,
         deduplicate=False,
     )
-    title = declared["title"] or getattr(doc, "title", None)
+    titles = [*declared["titles"], *_present(getattr(doc, "title", None))]
+    sites = [*declared["site_names"], *_present(getattr(doc, "sitename", None))]
     authors = declared["authors"] or _split_authors(getattr(doc, "author", None))
     header = [
-        title,
+        *titles,
+        *declared["headings"],
         *authors,
         *(raw for where, raw in declared["dates"] if where == "visible"),
     ]
@@ -121,11 +129,13 @@ def extract_article(
         dates.append(("trafilatura", doc.date))
     return ExtractedArticle(
         url=url,
-        title=title,
+        title_candidates=tuple(dict.fromkeys(titles)),
+        headings=tuple(declared["headings"]),
         authors=tuple(authors),
+        author_variants=tuple(declared["author_variants"]),
         text=body_text,
         language=declared["language"] or getattr(doc, "language", None),
-        sitename=declared["sitename"] or getattr(doc, "sitename", None),
+        site_names=tuple(dict.fromkeys(sites)),
         description=declared["description"] or getattr(doc, "description", None),
         canonical_hint=declared["canonical"],
         date_candidates=tuple(dates),
@@ -177,9 +187,23 @@ def _declared_metadata(tree: Any) -> dict[str, Any]:
     canonical = tree.xpath("//link[@rel='canonical']/@href") or [meta.get("og:url")]
     lang = (tree.get("lang") or meta.get("og:locale") or "").replace("_", "-")
     return {
-        "title": _clean(ld.get("headline")) or _clean(meta.get("og:title")),
+        "titles": _present(
+            ld.get("headline"),
+            meta.get("og:title"),
+            meta.get("twitter:title"),
+            tree.findtext(".//head/title"),
+        ),
+        "headings": [
+            h for h in (_clean(n.text_content()) for n in tree.xpath("//h1")[:5]) if h
+        ],
         "authors": _json_ld_authors(ld.get("author")),
-        "sitename": _clean(meta.get("og:site_name")) or _publisher(ld),
+        "author_variants": [
+            *(v for k in AUTHOR_META if (v := meta.get(k)) and "://" not in v),
+            *(_clean(n.text_content()) or "" for n in tree.xpath(BYLINES)[:6]),
+        ],
+        "site_names": _present(
+            meta.get("og:site_name"), _publisher(ld), meta.get("application-name")
+        ),
         "description": _clean(meta.get("og:description") or meta.get("description")),
         "canonical": canonical[0] if canonical and canonical[0] else None,
         "language": lang.split("-")[0].lower() or None,
@@ -237,6 +261,11 @@ def _json_ld_authors(value: Any) -> list[str]:
 def _publisher(ld: dict[str, Any]) -> str | None:
     pub = ld.get("publisher")
     return _clean(pub.get("name")) if isinstance(pub, dict) else None
+
+
+def _present(*values: Any) -> list[str]:
+    """The non-empty strings among `values`, whitespace collapsed."""
+    return [c for c in (_clean(v) for v in values) if c]
 
 
 def _split_authors(value: str | None) -> list[str]:

@@ -81,11 +81,13 @@ class ExtractedArticle:
     """What the page says, before any interpretation."""
 
     url: str
-    title: str | None
-    authors: tuple[str, ...]
+    title_candidates: tuple[str, ...]  # JSON-LD headline, og/twitter, <title>, ...
+    headings: tuple[str, ...]  # the page's <h1> texts
+    authors: tuple[str, ...]  # as declared (JSON-LD, else trafilatura's byline)
+    author_variants: tuple[str, ...]  # author meta tags and byline texts, as written
     text: str
     language: str | None
-    sitename: str | None
+    site_names: tuple[str, ...]  # og:site_name, JSON-LD publisher, ...
     description: str | None
     canonical_hint: str | None  # rel=canonical or og:url, as found
     date_candidates: tuple[

@@ -9,11 +9,13 @@ canonical URL. When the page names no author, the credited reporters are used.
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from config.loader import SourceConfig
 from workers.datelines import parse_credits, parse_dateline
 from workers.dates import parse_published
 from workers.dedupe import resolve_canonical
+from workers.metadata import clean_authors, clean_title
 from workers.models import ExtractedArticle, NormalizedArticle
 
 
@@ -31,18 +33,23 @@ def normalize_article(
     published = parse_published(
         date_candidates, languages, source.timezone, fetched_at, source.date_order
     )
-    authors = extracted.authors
+    host = urlsplit(url).hostname or ""
+    authors = clean_authors(
+        extracted.authors, extracted.author_variants, extracted.site_names, host
+    )
     if not authors and credits:
         authors = tuple(str(r["name"]) for r in credits.reporters)
     return NormalizedArticle(
         source_id=source.source_id,
         url=url,
         canonical_url=resolve_canonical(url, extracted.canonical_hint, source),
-        title=extracted.title,
+        title=clean_title(
+            extracted.title_candidates, extracted.headings, extracted.site_names, host
+        ),
         authors=authors,
         text=extracted.text,
         language=language,
-        sitename=extracted.sitename,
+        sitename=extracted.site_names[0] if extracted.site_names else None,
         description=extracted.description,
         published_at=published.value if published else None,
         published_raw=published.raw if published else None,

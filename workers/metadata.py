@@ -1,0 +1,146 @@
+"""Titles and authors: what a page declares, cleaned of what templates add.
+
+Titles: publishers' meta titles carry the site name ("... | Reuters", "... - The
+Star"); the page's own <h1> usually does not. An <h1> that agrees with a meta title
+(or is the page's only heading) wins; otherwise the first meta title loses its
+site-name segments. Authors: JSON-LD first, then trafilatura's byline, cleaned of
+"By"/"Von" prefixes, roles, comment markers and publishers posing as people, with
+the spelling found on the page (initials, accents) preferred over a normalized one.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|»|«|·|•|/|~)\s+|\s*\|\s*")
+BYLINE_PREFIX = re.compile(
+    r"^(?:(?:zeige\s+)?alle\s+beiträge\s+von|zum\s+profil\s+von|artikel\s+von|"
+    r"beitrag\s+von|rezept\s+von|posted\s+by|written\s+by|geschrieben\s+von|"
+    r"verfasst\s+von|publié\s+par|escrito\s+por|text\s+und\s+interview|"
+    r"text\s*&\s*fotos?|view\s+all\s+posts\s+by|more\s+from|by|von|vom|from|par|por|"
+    r"door|av|af|autor(?:in)?|auteur|author|interview|text|texte|escribe|redaktion)"
+    r"\s*:?\s+",
+    re.IGNORECASE,
+)
+COMMENT_SUFFIX = re.compile(r"\s+(?:says|sagt|schreibt|dice|dit)\s*:?$", re.IGNORECASE)
+ROLE_SUFFIX = re.compile(
+    r"\s*,?\s*\b(?:staff(?:\s+writer|\s+reporter)?|correspondent|contributor|"
+    r"editor|redakteur(?:in)?|reporter)\s*$",
+    re.IGNORECASE,
+)
+EMAIL = re.compile(r"\S+@\S+")
+NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\by\b|\bet\b|&)\s*")
+TRIM = " '\"“”‘’,;:-|"
+
+
+def _fold(value: str | None) -> str:
+    return " ".join((value or "").split()).casefold()
+
+
+def _key(value: str | None) -> str:
+    return re.sub(r"\W+", "", (value or "").casefold())
+
+
+def _is_site(segment: str, site_names: Sequence[str], host: str) -> bool:
+    """Does this title segment (or heading, or author) name the site itself?"""
+    seg = _key(segment)
+    if not seg:
+        return True
+    for site in site_names:
+        name = _key(site)
+        if name and (
+            seg == name
+            or (len(name) >= 4 and name in seg and len(seg) <= len(name) + 12)
+            or (len(seg) >= 4 and seg in name)
+        ):
+            return True
+    bare = host.removeprefix("www.")
+    full, label = _key(bare), _key(bare.split(".")[0])
+    return bool(
+        seg in (full, label)
+        or (len(label) >= 4 and label in seg and len(seg) <= len(label) + 10)
+        or (len(seg) >= 5 and seg in full)
+    )
+
+
+def strip_site_name(title: str, site_names: Sequence[str], host: str) -> str:
+    """'Story | Site' -> 'Story': drop leading and trailing site-name segments."""
+    parts = SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    while len(parts) > 1 and _is_site(parts[-1], site_names, host):
+        parts.pop()
+    while len(parts) > 1 and _is_site(parts[0], site_names, host):
+        parts.pop(0)
+    start, end = title.find(parts[0]), title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip() if 0 <= start < end else " - ".join(parts)
+
+
+def clean_title(
+    candidates: Sequence[str],
+    headings: Sequence[str],
+    site_names: Sequence[str],
+    host: str,
+) -> str | None:
+    """The article's headline from its meta titles and <h1> headings."""
+    titles = [" ".join(c.split()) for c in candidates if c and c.strip()]
+    h1s = [
+        h for h in headings if 4 <= len(h) < 300 and not _is_site(h, site_names, host)
+    ]
+    if h1s:
+        agreeing = [
+            h
+            for h in h1s
+            if any(_fold(h) in _fold(t) or _fold(t) in _fold(h) for t in titles)
+        ]
+        if agreeing:
+            return agreeing[0]
+        if not titles or len(h1s) == 1:
+            return h1s[0]
+    return strip_site_name(titles[0], site_names, host) if titles else None
+
+
+def clean_author(name: str) -> str:
+    name = EMAIL.sub("", html.unescape(" ".join(name.split()))).strip(TRIM)
+    for _ in range(2):
+        name = BYLINE_PREFIX.sub("", name).strip(TRIM)
+    name = COMMENT_SUFFIX.sub("", name)
+    words = name.split()
+    half = len(words) // 2
+    if words and len(words) % 2 == 0 and words[:half] == words[half:]:
+        name = " ".join(words[:half])  # "jesusfreak jesusfreak": a profile link twice
+    return name.strip(TRIM)
+
+
+def clean_authors(
+    authors: Sequence[str],
+    variants: Sequence[str],
+    site_names: Sequence[str],
+    host: str,
+) -> tuple[str, ...]:
+    """Cleaned author names; publishers dropped when a person is also named."""
+    names = [n for n in (clean_author(a) for a in authors) if n]
+    people = [n for n in names if not _is_site(n, site_names, host)]
+    if people and len(people) < len(names):
+        names = people
+    cleaned = []
+    for name in names:
+        name = ROLE_SUFFIX.sub("", name).strip(TRIM) or name
+        for site in site_names:
+            if site and name.casefold().endswith(" " + site.casefold()):
+                name = name[: -len(site) - 1].strip(TRIM)
+        cleaned.append(_page_spelling(name, variants))
+    return tuple(dict.fromkeys(n for n in cleaned if n))
+
+
+def _page_spelling(name: str, variants: Sequence[str]) -> str:
+    """trafilatura drops initials' dots and accents; prefer the page's own spelling."""
+    wanted = _key(name)
+    for variant in variants:
+        for part in NAME_SPLIT.split(variant):
+            part = clean_author(part)
+            if part != name and _key(part) == wanted:
+                return part
+    return name
