@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         }
 
     def day(rec: dict[str, Any]) -> str | None:
-        return (rec.get("published_at") or "")[:10] or None
+        # the day as the publisher dated it, which is what the truth records
+        return (rec.get("published_local") or "")[:10] or None
 
     meta = {
         row["key"]: {

@@ -85,7 +85,9 @@ def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
     try:
         page = read_page(item, source.source_id)
         started = time.perf_counter()
-        extracted = extract_article(page.body, page.url, page.declared_charset)
+        extracted = extract_article(
+            page.body, page.url, page.declared_charset, page.fetched_at
+        )
         timings["extract_ms"] = _ms_since(started)
         if extracted is None:
             return {

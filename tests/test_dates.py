@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from workers.dates import parse_date, parse_published
+from workers.dates import choose_published, parse_date, parse_published
 
 FETCHED = datetime(2024, 3, 19, 12, 0, tzinfo=UTC)
 
@@ -82,10 +82,10 @@ def test_parse_date(
 ) -> None:
     parsed = parse_date(raw, ("en", "de"), timezone, FETCHED, order)
     assert parsed is not None
-    value, source = parsed
-    assert value == expected.replace(tzinfo=UTC)
-    assert value.tzinfo is not None
-    assert source == tz_source
+    assert parsed.value == expected.replace(tzinfo=UTC)
+    assert parsed.value.tzinfo is not None
+    assert parsed.tz_source == tz_source
+    assert parsed.raw == raw
 
 
 @pytest.mark.parametrize(
@@ -100,6 +100,58 @@ def test_parse_date(
 )
 def test_junk_is_not_a_date(raw: str) -> None:
     assert parse_date(raw, ("en",), "UTC", FETCHED) is None
+
+
+def test_local_time_keeps_the_publishers_clock() -> None:
+    parsed = parse_date("2023-11-08T21:11:03-05:00", ("en",), "UTC", FETCHED)
+    assert parsed is not None
+    assert parsed.local == "2023-11-08T21:11:03-05:00" and parsed.day == "2023-11-08"
+    assert parsed.value.isoformat() == "2023-11-09T02:11:03+00:00"
+    assumed = parse_date("2024-03-19 17:42", ("en",), "Asia/Kuala_Lumpur", FETCHED)
+    assert assumed is not None and assumed.local == "2024-03-19T17:42:00+08:00"
+
+
+def test_htmldate_day_picks_the_agreeing_structured_string() -> None:
+    choice = choose_published(
+        [
+            ("meta:article:modified_time", "2024-03-20T08:00:00+01:00"),
+            ("json-ld", "2024-03-19T10:42:00+01:00"),
+            ("htmldate", "2024-03-19T00:00:00"),
+        ],
+        ("en",),
+        "UTC",
+        FETCHED,
+    )
+    assert choice.published is not None
+    assert choice.published.source == "json-ld"
+    assert choice.published.raw == "2024-03-19T10:42:00+01:00"
+
+
+def test_htmldate_alone_gives_a_day() -> None:
+    choice = choose_published(
+        [("htmldate", "2024-03-18T00:00:00")], ("en",), "UTC", FETCHED
+    )
+    assert choice.published is not None
+    assert choice.published.tz_source == "none"
+    assert choice.published.local == "2024-03-18"
+
+
+def test_rejected_dates_are_reported() -> None:
+    choice = choose_published(
+        [
+            ("json-ld", "2031-01-01T00:00:00Z"),
+            ("meta:date", "1970-01-01T00:00:00Z"),
+            ("visible", "19 March 2024 09:42 GMT"),
+        ],
+        ("en",),
+        "UTC",
+        FETCHED,
+    )
+    assert choice.published is not None and choice.published.source == "visible"
+    assert [r["reason"] for r in choice.rejected] == [
+        "more than a day after the fetch",
+        "before 1990",
+    ]
 
 
 def test_the_first_plausible_candidate_wins_and_keeps_its_raw_string() -> None:

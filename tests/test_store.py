@@ -29,8 +29,11 @@ def stored(
         sitename="X",
         description=None,
         published_at=datetime(2024, 3, 19, 9, 42, tzinfo=UTC),
+        published_local="2024-03-19T17:42:00+08:00",
         published_raw="raw",
         date_source="meta",
+        tz_source="explicit",
+        date_rejected=(),
         dateline=Dateline("KYIV", "Kyiv", "Reuters", None, (0, 17)),
         credits=Credits(
             ({"name": "A B", "place": None},), (), ("E F",), "(...)", (5, 10)
@@ -89,3 +92,28 @@ def test_counts_by_kind_and_source(tmp_path: Path) -> None:
     assert counts["no_article"] == 1
     assert counts["per_source"]["s2"]["duplicates"] == {"exact": 1}
     assert [r["article_id"] for r in store.iter_records("s1")] == ["a1", "a2"]
+
+
+def test_a_database_from_the_first_schema_is_migrated(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE articles (article_id TEXT PRIMARY KEY, source_id TEXT NOT NULL, "
+        "url TEXT NOT NULL, canonical_url TEXT NOT NULL, title TEXT, authors TEXT "
+        "NOT NULL, published_at TEXT, published_raw TEXT, date_source TEXT, language "
+        "TEXT, sitename TEXT, description TEXT, text TEXT NOT NULL, dateline TEXT, "
+        "credits TEXT, content_hash TEXT NOT NULL, duplicate_of TEXT, dup_kind TEXT, "
+        "fetched_at TEXT NOT NULL, stored_at TEXT NOT NULL, updated_at TEXT);"
+        "CREATE TABLE pages (url_key TEXT PRIMARY KEY, source_id TEXT NOT NULL, url "
+        "TEXT NOT NULL, outcome TEXT NOT NULL, reason TEXT NOT NULL, fetched_at TEXT "
+        "NOT NULL, recorded_at TEXT NOT NULL);"
+    )
+    old.close()
+    store = open_store(str(path))
+    assert store.upsert_article(stored()) == "inserted"
+    record = store.get_record("a1")
+    assert record is not None and record["tz_source"] == "explicit"
+    store.close()
+    assert open_store(str(path)).get_record("a1") == record  # reopening is a no-op

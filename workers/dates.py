@@ -1,17 +1,24 @@
 """Publication dates: raw date strings -> timezone-aware UTC, raw kept beside it.
 
-Candidates arrive best first (structured data, meta tags, <time>, visible text).
-ISO strings are read by `fromisoformat`; anything else by dateparser, always
-with the page's languages, the source's timezone and date order, and the fetch
-time as the base for relative dates ("2 hours ago"). A naive time is read in the
-source's timezone. Dates after the fetch (plus a day) or before 1990 are refused.
+Evidence, best first: htmldate's ranked search (it reads JSON-LD, meta tags, <time>
+and URL dates, preferring the original date over updates), and the publisher's own
+structured strings (JSON-LD, article:published_time, <time datetime>), then the
+dateline's date, then visible date strings. When a structured string names the same
+local day as htmldate, it is kept: it carries the time and the zone.
+
+ISO strings are read by `fromisoformat`; anything else by dateparser, always with
+the page's languages, the source's timezone and date order, and the fetch time as
+the base for relative dates ("2 hours ago"). A naive time is read in the source's
+timezone; a date without a time names a day, not an instant. Dates more than a day
+after the fetch, or before 1990, are refused and reported.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,40 +33,97 @@ ISO_DATE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
     r"\s*(?:Z|[+-]\d{2}:?\d{2})?$"
 )
+HTMLDATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4}$")
 HAS_TIME = re.compile(r"\d{1,2}[:.h]\d{2}|\d\s*[ap]\.?m\b", re.IGNORECASE)
+ANCHOR = "htmldate"
+STRUCTURED = ("json-ld", "meta", "time")  # prefixes of candidate sources
 
 
 @dataclass(frozen=True)
 class ParsedDate:
     value: datetime  # aware, UTC
+    local: str  # ISO in the zone it was stated or assumed in; a bare date for a day
     raw: str
     source: str  # where the raw string was found
-    tz_source: (
-        str  # "explicit" (the string says), "assumed" (source's zone), "none" (a day)
+    tz_source: str  # "explicit" (the string says), "assumed" (source's zone), "none"
+
+    @property
+    def day(self) -> str:
+        return self.local[:10]
+
+
+@dataclass
+class DateChoice:
+    published: ParsedDate | None
+    rejected: list[dict[str, str]] = field(default_factory=list)
+
+
+def choose_published(
+    candidates: Sequence[tuple[str, str]],
+    languages: tuple[str, ...],
+    timezone: str,
+    fetched_at: datetime,
+    date_order: str | None = None,
+) -> DateChoice:
+    """The publication date from (source, raw) candidates, and what was refused."""
+    choice = DateChoice(None)
+
+    def read(source: str, raw: str) -> ParsedDate | None:
+        parsed = parse_date(raw, languages, timezone, fetched_at, date_order, source)
+        if parsed is None:
+            return None
+        if parsed.value > fetched_at + FUTURE_SLACK:
+            choice.rejected.append(
+                {
+                    "raw": raw,
+                    "source": source,
+                    "reason": "more than a day after the fetch",
+                }
+            )
+            return None
+        if parsed.value < EARLIEST:
+            choice.rejected.append(
+                {"raw": raw, "source": source, "reason": "before 1990"}
+            )
+            return None
+        return parsed
+
+    structured = [
+        p
+        for s, r in candidates
+        if s.startswith(STRUCTURED)
+        if (p := read(s, r)) is not None
+    ]
+    anchor = next(
+        (p for s, r in candidates if s == ANCHOR if (p := read(s, r)) is not None), None
     )
+    if anchor is not None:
+        agreeing = [p for p in structured if p.day == anchor.day]
+        choice.published = agreeing[0] if agreeing else anchor
+        return choice
+    if structured:
+        choice.published = structured[0]
+        return choice
+    for source, raw in candidates:  # the rest (dateline, visible) only when needed
+        if source == ANCHOR or source.startswith(STRUCTURED):
+            continue
+        parsed = read(source, raw)
+        if parsed is not None:
+            choice.published = parsed
+            return choice
+    return choice
 
 
 def parse_published(
-    candidates: tuple[tuple[str, str], ...] | list[tuple[str, str]],
+    candidates: Sequence[tuple[str, str]],
     languages: tuple[str, ...],
     timezone: str,
     fetched_at: datetime,
     date_order: str | None = None,
 ) -> ParsedDate | None:
-    """The first candidate that reads as a plausible publication date."""
-    for source, raw in candidates:
-        raw = (raw or "").strip()
-        parsed = parse_date(raw, languages, timezone, fetched_at, date_order)
-        if parsed is None:
-            continue
-        value, tz_source = parsed
-        if not EARLIEST <= value <= fetched_at + FUTURE_SLACK:
-            logger.debug(
-                "date %r from %s is outside 1990..fetch+1d, skipped", raw, source
-            )
-            continue
-        return ParsedDate(value=value, raw=raw, source=source, tz_source=tz_source)
-    return None
+    return choose_published(
+        candidates, languages, timezone, fetched_at, date_order
+    ).published
 
 
 def parse_date(
@@ -68,48 +132,76 @@ def parse_date(
     timezone: str,
     fetched_at: datetime,
     date_order: str | None = None,
-) -> tuple[datetime, str] | None:
-    """One raw string -> (aware UTC datetime, tz_source), or None."""
+    source: str = "",
+) -> ParsedDate | None:
+    """One raw string -> ParsedDate, or None when it is not a date."""
+    raw = " ".join((raw or "").split())
     odd = not raw or len(raw) > MAX_DATE_STRING or not any(c.isdigit() for c in raw)
     if odd and not _is_relative(raw):
         return None  # never feed dateparser junk: it is slow on it and guesses
     zone = ZoneInfo(timezone)
-    if ISO_DATE.match(raw):
-        try:
-            value = datetime.fromisoformat(
-                raw.replace("Z", "+00:00").replace(" ", "T", 1)
-            )
-        except ValueError:
-            value = None
-        if value is not None:
-            if len(raw) == 10:
-                return _day_only(value), "none"
-            if value.tzinfo is None:
-                return value.replace(tzinfo=zone).astimezone(UTC), "assumed"
-            return value.astimezone(UTC), "explicit"
-    settings = {
-        "TIMEZONE": timezone,
-        "RETURN_AS_TIMEZONE_AWARE": True,
-        "RELATIVE_BASE": fetched_at.astimezone(zone).replace(tzinfo=None),
-        "PREFER_DATES_FROM": "past",
-    }
-    if date_order:
-        settings["DATE_ORDER"] = date_order
-    value = dateparser.parse(
-        raw, languages=list(languages) or ["en"], settings=settings
-    )
+    value = _iso(raw)
     if value is None:
+        settings = {
+            "TIMEZONE": timezone,
+            "RETURN_AS_TIMEZONE_AWARE": True,
+            "RELATIVE_BASE": fetched_at.astimezone(zone).replace(tzinfo=None),
+            "PREFER_DATES_FROM": "past",
+        }
+        if date_order:
+            settings["DATE_ORDER"] = date_order
+        value = dateparser.parse(
+            raw, languages=list(languages) or ["en"], settings=settings
+        )
+        if value is None:
+            return None
+        if not HAS_TIME.search(raw) and not _is_relative(raw):
+            return _day(value, raw, source)
+        tz_source = "explicit" if _has_explicit_zone(raw) else "assumed"
+        return _instant(value, raw, source, tz_source)
+    if len(raw) == 10 or (
+        value.tzinfo is None
+        and value.time() == datetime.min.time()
+        and "T00:00:00" in raw
+    ):
+        return _day(value, raw, source)  # htmldate writes a bare day as midnight
+    if value.tzinfo is None:
+        return _instant(value.replace(tzinfo=zone), raw, source, "assumed")
+    return _instant(value, raw, source, "explicit")
+
+
+def _iso(raw: str) -> datetime | None:
+    text = raw.replace("Z", "+00:00")
+    # htmldate's %z has no colon: 2024-03-19T09:42:00+0000
+    if not ISO_DATE.match(raw) and not HTMLDATE_ISO.match(raw):
         return None
-    if not HAS_TIME.search(raw) and not _is_relative(raw):
-        return _day_only(value), "none"
-    explicit = _has_explicit_zone(raw)
-    return value.astimezone(UTC), "explicit" if explicit else "assumed"
+    try:
+        return datetime.fromisoformat(text.replace(" ", "T", 1))
+    except ValueError:
+        return None
 
 
-def _day_only(value: datetime) -> datetime:
+def _instant(value: datetime, raw: str, source: str, tz_source: str) -> ParsedDate:
+    return ParsedDate(
+        value=value.astimezone(UTC),
+        local=value.isoformat(),
+        raw=raw,
+        source=source,
+        tz_source=tz_source,
+    )
+
+
+def _day(value: datetime, raw: str, source: str) -> ParsedDate:
     # A date without a time names a calendar day, not an instant: converting its
     # local midnight to UTC would move it to the day before east of Greenwich.
-    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    day = datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return ParsedDate(
+        value=day,
+        local=day.date().isoformat(),
+        raw=raw,
+        source=source,
+        tz_source="none",
+    )
 
 
 def _is_relative(raw: str) -> bool:
@@ -130,5 +222,6 @@ def _has_explicit_zone(raw: str) -> bool:
 
 def warm() -> None:
     """Load dateparser's language data once, before workers fork."""
-    parse_date("19 March 2024 10:00", ("en",), "UTC", datetime.now(UTC))
-    parse_date("2 hours ago", ("en",), "UTC", datetime.now(UTC))
+    now = datetime.now(UTC)
+    parse_date("19 March 2024 10:00", ("en",), "UTC", now)
+    parse_date("2 hours ago", ("en",), "UTC", now)

@@ -14,6 +14,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import charset_normalizer
@@ -94,7 +95,10 @@ def _detect(body: bytes) -> str | None:
 
 
 def extract_article(
-    body: bytes, url: str, declared_charset: str | None = None
+    body: bytes,
+    url: str,
+    declared_charset: str | None = None,
+    fetched_at: datetime | None = None,
 ) -> ExtractedArticle | None:
     """Extract the article of one page; None when the page holds no article."""
     text, encoding = decode_html(body, declared_charset)
@@ -109,6 +113,7 @@ def extract_article(
         include_comments=False,
         include_tables=True,
         deduplicate=False,
+        date_extraction_params=_date_params(fetched_at),
     )
     titles = [*declared["titles"], *_present(getattr(doc, "title", None))]
     sites = [*declared["site_names"], *_present(getattr(doc, "sitename", None))]
@@ -126,7 +131,7 @@ def extract_article(
         return None
     dates = list(declared["dates"])
     if getattr(doc, "date", None):
-        dates.append(("trafilatura", doc.date))
+        dates.append(("htmldate", doc.date))
     return ExtractedArticle(
         url=url,
         title_candidates=tuple(dict.fromkeys(titles)),
@@ -141,6 +146,18 @@ def extract_article(
         date_candidates=tuple(dates),
         encoding=encoding,
     )
+
+
+def _date_params(fetched_at: datetime | None) -> dict[str, Any]:
+    """htmldate, as trafilatura runs it: the original date, not the last update, no
+    later than the fetch, with the time of day when the page gives one."""
+    latest = (fetched_at or datetime.now(UTC)) + timedelta(days=1)
+    return {
+        "original_date": True,
+        "extensive_search": True,
+        "max_date": latest.strftime("%Y-%m-%d"),
+        "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+    }
 
 
 def _drop_header_lines(text: str, header: list[str | None]) -> str:

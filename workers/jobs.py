@@ -52,7 +52,9 @@ def ingest_page(payload: dict[str, Any]) -> dict[str, Any]:
             f"{len(page.body)} bytes > {settings.MAX_PAGE_BYTES}",
         )
     with _stage("extract", page):
-        extracted = extract_article(page.body, page.final_url, page.declared_charset)
+        extracted = extract_article(
+            page.body, page.final_url, page.declared_charset, page.fetched_at
+        )
     if extracted is None:
         return _record_skip(
             store, redis, page, page_keys, "no_article", "no article body found"

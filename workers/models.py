@@ -128,8 +128,11 @@ class NormalizedArticle:
     sitename: str | None
     description: str | None
     published_at: datetime | None
+    published_local: str | None  # as the publisher's clock read it; a day when no time
     published_raw: str | None
     date_source: str | None  # where the date came from ("json-ld", "meta", ...)
+    tz_source: str | None  # "explicit", "assumed" (the source's zone) or "none"
+    date_rejected: tuple[dict[str, str], ...]  # implausible dates found, and why
     dateline: Dateline | None
     credits: Credits | None
     fetched_at: datetime
@@ -157,8 +160,11 @@ class StoredArticle:
             "title": a.title,
             "authors": list(a.authors),
             "published_at": utc_iso(a.published_at),
+            "published_local": a.published_local,
             "published_raw": a.published_raw,
             "date_source": a.date_source,
+            "tz_source": a.tz_source,
+            "date_rejected": [dict(r) for r in a.date_rejected] or None,
             "language": a.language,
             "sitename": a.sitename,
             "description": a.description,

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from config.loader import SourceConfig
 from workers.datelines import parse_credits, parse_dateline
-from workers.dates import parse_published
+from workers.dates import choose_published
 from workers.dedupe import resolve_canonical
 from workers.metadata import clean_authors, clean_title
 from workers.models import ExtractedArticle, NormalizedArticle
@@ -30,9 +30,10 @@ def normalize_article(
     dateline = parse_dateline(extracted.text)
     credits = parse_credits(extracted.text)
     date_candidates = list(extracted.date_candidates)
-    published = parse_published(
+    dates = choose_published(
         date_candidates, languages, source.timezone, fetched_at, source.date_order
     )
+    published = dates.published
     host = urlsplit(url).hostname or ""
     authors = clean_authors(
         extracted.authors, extracted.author_variants, extracted.site_names, host
@@ -52,8 +53,11 @@ def normalize_article(
         sitename=extracted.site_names[0] if extracted.site_names else None,
         description=extracted.description,
         published_at=published.value if published else None,
+        published_local=published.local if published else None,
         published_raw=published.raw if published else None,
         date_source=published.source if published else None,
+        tz_source=published.tz_source if published else None,
+        date_rejected=tuple(dates.rejected),
         dateline=dateline,
         credits=credits,
         fetched_at=fetched_at,

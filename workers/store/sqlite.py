@@ -25,8 +25,11 @@ CREATE TABLE IF NOT EXISTS articles (
     title TEXT,
     authors TEXT NOT NULL,
     published_at TEXT,
+    published_local TEXT,
     published_raw TEXT,
     date_source TEXT,
+    tz_source TEXT,
+    date_rejected TEXT,
     language TEXT,
     sitename TEXT,
     description TEXT,
@@ -52,7 +55,15 @@ CREATE TABLE IF NOT EXISTS pages (
     recorded_at TEXT NOT NULL
 );
 """
-JSON_FIELDS = ("authors", "dateline", "credits")
+SCHEMA_VERSION = 2
+# Steps from the version before to each version; SCHEMA above is the latest whole.
+MIGRATIONS = {
+    2: [
+        f"ALTER TABLE articles ADD COLUMN {c} TEXT"
+        for c in ("published_local", "tz_source", "date_rejected")
+    ],
+}
+JSON_FIELDS = ("authors", "dateline", "credits", "date_rejected")
 COLUMNS = (
     "article_id",
     "source_id",
@@ -61,8 +72,11 @@ COLUMNS = (
     "title",
     "authors",
     "published_at",
+    "published_local",
     "published_raw",
     "date_source",
+    "tz_source",
+    "date_rejected",
     "language",
     "sitename",
     "description",
@@ -101,15 +115,39 @@ class SQLiteStore:
             try:
                 if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                     self.db.execute("PRAGMA journal_mode=WAL")
-                if not self.db.execute(
-                    "SELECT 1 FROM sqlite_master WHERE name = 'pages'"
-                ).fetchone():
-                    self.db.executescript(SCHEMA)
+                self._migrate()
                 break
             except sqlite3.OperationalError:
                 if attempt == 49:
                     raise
                 time.sleep(0.1)
+
+    def _migrate(self) -> None:
+        """Create the schema, or bring an older file up to SCHEMA_VERSION."""
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            exists = self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'articles'"
+            ).fetchone()
+            version = self.db.execute("PRAGMA user_version").fetchone()[0] or (
+                1 if exists else 0
+            )
+            if version == 0:
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+            else:
+                for target in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in MIGRATIONS[target]:
+                        self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     def upsert_article(self, stored: StoredArticle) -> str:
         record = stored.to_record()
