@@ -56,6 +56,8 @@ def test_ingest_page_stores_the_seed_record(
         "Kyiv",
         "Reuters",
     )
+    assert record["dateline"]["country"] == "UA"
+    assert record["dateline"]["geonameid"] == 703448
     assert record["credits"]["editors"] == ["Tom Balmforth", "Christina Fincher"]
     assert record["authors"] == ["Anastasiia Malenko"]
     port = demo_site.port  # type: ignore[attr-defined]

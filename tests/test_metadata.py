@@ -112,3 +112,9 @@ def test_the_pages_spelling_is_preferred() -> None:
     assert clean_authors(
         ["Günter W Kienitz"], ["Posted by Günter W. Kienitz"], [], "x.de"
     ) == ("Günter W. Kienitz",)
+
+
+def test_desks_and_agencies_are_not_authors() -> None:
+    assert clean_authors(["Ledger wire desk"], [], [], "ledger.example") == ()
+    assert clean_authors(["Reuters"], [], [], "example.com") == ()
+    assert clean_authors(["AFP", "Jane Doe"], [], [], "example.com") == ("Jane Doe",)

@@ -34,7 +34,19 @@ def stored(
         date_source="meta",
         tz_source="explicit",
         date_rejected=(),
-        dateline=Dateline("KYIV", "Kyiv", "Reuters", None, (0, 17)),
+        dateline=Dateline(
+            "KYIV",
+            "Kyiv",
+            "Kyiv",
+            "UA",
+            703448,
+            None,
+            "Reuters",
+            ("Reuters",),
+            None,
+            None,
+            (0, 17),
+        ),
         credits=Credits(
             ({"name": "A B", "place": None},), (), ("E F",), "(...)", (5, 10)
         ),

@@ -1,84 +1,163 @@
-"""Datelines and wire credits: the lead "KYIV (Reuters) -" and the tail
-"(Reporting by ...; editing by ...)" parsed into fields.
+"""Datelines and wire credits: "KYIV (Reuters) -" and "(Reporting by ...)" as fields.
 
-Both stay in the article text (they are part of it); the parse records where
-they sit (`span`). Steered by the table of agency house names below.
+A dateline opens a story: a place, sometimes a region and a date, and the agency
+in its house style ("PARIS, 19 mars (AFP) -", "(ANSA) - ROMA, 19 MAR -",
+"МОСКВА, 19 мар — РИА Новости.", "KUALA LUMPUR:"). Only the lead is read, markup
+and entities tolerated, a byline or headline glued before an upper-case place
+skipped; a parenthesis holding no known agency (a ticker, an acronym, a photo
+credit) is never a dateline. Both stay in the article text; `span` says where.
+Places are resolved to the gazetteer by `workers.places`, dates by `workers.dates`.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from workers.models import Credits, Dateline
+from workers.models import Credits
 
-# House names as they appear in parentheses, mapped to one canonical name.
-AGENCIES = {
-    "reuters": "Reuters",
-    "ap": "AP",
-    "associated press": "AP",
-    "afp": "AFP",
-    "bloomberg": "Bloomberg",
-    "dpa": "dpa",
-    "xinhua": "Xinhua",
-    "efe": "EFE",
-    "ansa": "ANSA",
-    "kyodo": "Kyodo",
-    "yonhap": "Yonhap",
-    "bernama": "Bernama",
-    "pti": "PTI",
-    "ani": "ANI",
-    "ians": "IANS",
-    "upi": "UPI",
-    "tass": "TASS",
-    "ria novosti": "RIA Novosti",
-    "interfax": "Interfax",
-    "anadolu": "Anadolu",
-    "aa": "Anadolu",
-    "aap": "AAP",
-    "cp": "CP",
-    "the canadian press": "CP",
-    "pa": "PA",
-    "pa media": "PA",
-    "cna": "CNA",
-    "antara": "Antara",
-    "pna": "PNA",
-    "ips": "IPS",
-    "apa": "APA",
-    "ana": "ANA",
-    "ctk": "CTK",
-    "pap": "PAP",
-    "bna": "BNA",
-    "wam": "WAM",
-    "spa": "SPA",
-    "irna": "IRNA",
-    "mena": "MENA",
-    "kuna": "KUNA",
-    "qna": "QNA",
-    "xinhua news agency": "Xinhua",
-    "cnn": "CNN",
-    "ap photo": None,
-    "reuters photo": None,
+# House names -> (canonical name, country whose language and places it writes from)
+AGENCIES: dict[str, tuple[str, str | None]] = {
+    "reuters": ("Reuters", None),
+    "thomson reuters": ("Reuters", None),
+    "ap": ("AP", "US"),
+    "associated press": ("AP", "US"),
+    "the associated press": ("AP", "US"),
+    "afp": ("AFP", "FR"),
+    "agence france-presse": ("AFP", "FR"),
+    "bloomberg": ("Bloomberg", None),
+    "dow jones": ("Dow Jones", "US"),
+    "dpa": ("dpa", "DE"),
+    "dpa-afx": ("dpa-AFX", "DE"),
+    "epd": ("epd", "DE"),
+    "kna": ("KNA", "DE"),
+    "xinhua": ("Xinhua", "CN"),
+    "efe": ("EFE", "ES"),
+    "europa press": ("Europa Press", "ES"),
+    "ansa": ("ANSA", "IT"),
+    "adnkronos": ("Adnkronos", "IT"),
+    "agi": ("AGI", "IT"),
+    "kyodo": ("Kyodo", "JP"),
+    "jiji": ("Jiji", "JP"),
+    "jiji press": ("Jiji", "JP"),
+    "yonhap": ("Yonhap", "KR"),
+    "bernama": ("Bernama", "MY"),
+    "pti": ("PTI", "IN"),
+    "ani": ("ANI", "IN"),
+    "ians": ("IANS", "IN"),
+    "upi": ("UPI", "US"),
+    "tass": ("TASS", "RU"),
+    "itar-tass": ("TASS", "RU"),
+    "ria novosti": ("RIA Novosti", "RU"),
+    "ria": ("RIA Novosti", "RU"),
+    "interfax": ("Interfax", "RU"),
+    "interfax-ukraine": ("Interfax-Ukraine", "UA"),
+    "ukrinform": ("Ukrinform", "UA"),
+    "unian": ("UNIAN", "UA"),
+    "anadolu": ("Anadolu", "TR"),
+    "aa": ("Anadolu", "TR"),
+    "anadolu agency": ("Anadolu", "TR"),
+    "aap": ("AAP", "AU"),
+    "cp": ("CP", "CA"),
+    "the canadian press": ("CP", "CA"),
+    "canadian press": ("CP", "CA"),
+    "pa": ("PA", "GB"),
+    "pa media": ("PA", "GB"),
+    "lusa": ("Lusa", "PT"),
+    "agência brasil": ("Agência Brasil", "BR"),
+    "antara": ("Antara", "ID"),
+    "pna": ("PNA", "PH"),
+    "cna": ("CNA", "TW"),
+    "vna": ("VNA", "VN"),
+    "apa": ("APA", "AT"),
+    "sda": ("Keystone-SDA", "CH"),
+    "keystone-sda": ("Keystone-SDA", "CH"),
+    "ctk": ("ČTK", "CZ"),
+    "čtk": ("ČTK", "CZ"),
+    "pap": ("PAP", "PL"),
+    "mti": ("MTI", "HU"),
+    "belga": ("Belga", "BE"),
+    "anp": ("ANP", "NL"),
+    "ntb": ("NTB", "NO"),
+    "tt": ("TT", "SE"),
+    "stt": ("STT", "FI"),
+    "ritzau": ("Ritzau", "DK"),
+    "wafa": ("WAFA", "PS"),
+    "wam": ("WAM", "AE"),
+    "spa": ("SPA", "SA"),
+    "irna": ("IRNA", "IR"),
+    "mena": ("MENA", "EG"),
+    "kuna": ("KUNA", "KW"),
+    "qna": ("QNA", "QA"),
+    "bna": ("BNA", "BH"),
+    "ips": ("IPS", None),
+    "sana": ("SANA", "SY"),
+    "apn": ("APN", None),
+    "notimex": ("Notimex", "MX"),
+    "telam": ("Télam", "AR"),
+    "télam": ("Télam", "AR"),
+    "prensa latina": ("Prensa Latina", "CU"),
+    "hina": ("HINA", "HR"),
+    "tanjug": ("Tanjug", "RS"),
+    "bta": ("BTA", "BG"),
+    "agerpres": ("Agerpres", "RO"),
+    "ana-mpa": ("ANA-MPA", "GR"),
+    "ana": ("ANA-MPA", "GR"),
+    "cyprus news agency": ("CNA", "CY"),
+    "ukrinform.net": ("Ukrinform", "UA"),
 }
-DASH = r"(?:-{1,2}|–|—|- –)"
-PLACE = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’\- ]*?(?:/[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’\- ]*?)*"
-REGION = r"[A-Z][A-Za-z.]+\.?(?: [A-Z][A-Za-z.]+\.?)?"
-MONTH_DAY = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}"
-WIRE_LEAD = re.compile(
-    rf"^(?P<place>{PLACE})(?:,\s*(?P<region>{REGION}))??(?:,\s*(?P<date>{MONTH_DAY}))?"
-    rf"\s*\((?P<agency>[A-Za-z][A-Za-z .&]{{0,30}})\)\s*{DASH}\s*"
-)
-AGENCY_ONLY_LEAD = re.compile(
-    rf"^\((?P<agency>[A-Za-z][A-Za-z .&]{{0,30}})\)\s*{DASH}\s*"
-)
-PAPER_LEAD = re.compile(
-    rf"^(?P<place>[A-Z][A-Z.'’\- ]{{1,40}}?)(?:,\s*(?P<region>{REGION}))?"
-    rf"\s*(?::|{DASH})\s+(?=[A-Z\"“‘'])"
-)
+# Agencies signed without parentheses, in Russian house style.
+RU_SIGNATURES = {
+    "риа новости": "RIA Novosti",
+    "тасс": "TASS",
+    "/тасс/": "TASS",
+    "итар-тасс": "TASS",
+    "интерфакс": "Interfax",
+    "interfax.ru": "Interfax",
+    "interfax": "Interfax",
+    "прайм": "PRIME",
+}
+NOT_PLACES = {
+    "update",
+    "updated",
+    "breaking",
+    "exclusive",
+    "watch",
+    "analysis",
+    "opinion",
+    "photos",
+    "photo",
+    "video",
+    "live",
+    "editor's note",
+    "note",
+    "correction",
+    "factbox",
+    "explainer",
+    "fact check",
+    "commentary",
+    "review",
+    "interview",
+    "q&a",
+    "sponsored",
+    "advertisement",
+    "warning",
+    "summary",
+    "highlights",
+    "updates",
+    "read more",
+    "related",
+    "listen",
+}
+BYLINE_WORDS = {"by", "von", "par", "por", "di", "door", "av", "from", "with", "photo"}
 LOWER_WORDS = {
     "of",
     "de",
     "la",
     "le",
+    "les",
     "du",
     "des",
     "al",
@@ -87,64 +166,295 @@ LOWER_WORDS = {
     "am",
     "an",
     "der",
+    "den",
+    "sur",
+    "on",
+    "da",
+    "do",
+    "dos",
+    "das",
+    "del",
+    "di",
+    "y",
+    "and",
+    "en",
+    "im",
+    "bei",
+    "ob",
+    "the",
 }
 
-CREDITS = re.compile(
-    r"\(\s*((?:additional\s+)?(?:reporting|writing|editing|compiled|written)\s+by\b[^()]*)\)",
+UP = "A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁІЇЄҐ"
+LOW = "a-zß-öø-ÿā-žа-яёіїєґ"
+DASH = r"(?:-{1,2}|–|—|‒|―|- –|-–|\.-|\.—|\.–)"
+UPPER_PLACE = rf"[{UP}][{UP}.'’\-]*(?:[ /][{UP}][{UP}.'’\-]*){{0,4}}"
+TITLE_WORD = rf"[{UP}][{LOW}.'’\-]*(?:[{UP}][{LOW}]+)?"
+TITLE_PLACE = (
+    rf"{TITLE_WORD}(?:[ \-](?:(?:{'|'.join(sorted(LOWER_WORDS))})[ \-])?"
+    rf"{TITLE_WORD}){{0,3}}(?:/{TITLE_WORD}(?: {TITLE_WORD})?)?"
+)
+REGION = (
+    r"(?:[A-Z]\.[A-Z]\.|[A-Z][a-z]{1,3}\.(?: [A-Z][a-z]{1,3}\.)?|"
+    rf"[{UP}][{LOW}]+(?: [{UP}][{LOW}]+)?|\[[^\]]{{2,30}}\])"
+)
+# Month names and abbreviations: English, French, Spanish, Portuguese, German,
+# Italian, Russian (nominative and genitive).
+MONTH_WORDS = (
+    "jan january janv janvier ene enero janeiro januar gen gennaio янв январь января",
+    "feb february fév févr février fevr febrero fev fevereiro februar febbraio "
+    "фев февраль февраля",
+    "mar march mars marzo março märz mär marz мар март марта",
+    "apr april avr avril abr abril aprile апр апрель апреля",
+    "may mai mayo maio maggio mag май мая",
+    "jun june juin junio junho juni giu giugno июн июнь июня",
+    "jul july juil juillet julio julho juli lug luglio июл июль июля",
+    "aug august août aout ago agosto ag авг август августа",
+    "sep sept september septembre septiembre set setembro settembre "
+    "сен сент сентябрь сентября",
+    "oct october octobre octubre out outubro oktober okt ott ottobre "
+    "окт октябрь октября",
+    "nov november novembre noviembre novembro нояб ноя ноябрь ноября",
+    "dec december déc décembre dic diciembre dez dezembro dezember dicembre "
+    "дек декабрь декабря",
+)
+MONTHS = {
+    word: month
+    for month, words in enumerate(MONTH_WORDS, start=1)
+    for word in words.split()
+}
+MONTH_NAME = (
+    "(?i:"
+    + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+    + r")\.?"
+)
+DATE = (
+    rf"(?:{MONTH_NAME} \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}}\.? {MONTH_NAME}"
+    rf"(?: \d{{4}})?)"
+)
+AGENCY_GROUP = r"\((?P<agency>[^()]{1,40})\)"
+END = rf"(?:\s*(?:{DASH}|:)\s*|\s+(?=[{UP}\"“‘'«]))"
+
+WIRE = re.compile(
+    rf"(?P<place>{UPPER_PLACE}|{TITLE_PLACE})(?:,? (?P<region>{REGION}))??"
+    rf"(?:,? (?P<date>{DATE}))?\.?\s*{AGENCY_GROUP}{END}",
+)
+ANSA_STYLE = re.compile(
+    rf"{AGENCY_GROUP}\s*{DASH}\s*(?P<place>{UPPER_PLACE}|{TITLE_PLACE}),\s*"
+    rf"(?P<date>{DATE})\s*{DASH}\s*"
+)
+AGENCY_ONLY = re.compile(rf"{AGENCY_GROUP}\s*{DASH}\s*")
+DATE_ONLY = re.compile(rf"(?P<date>{DATE}){'(?:,? ' + AGENCY_GROUP + ')?'}\s*{DASH}\s*")
+RUSSIAN = re.compile(
+    rf"(?P<place>{UPPER_PLACE}|{TITLE_PLACE})[.,]\s*(?P<date>{DATE})\.?\s*"
+    r"(?:[-—–]\s*)?(?P<agency>РИА Новости|/?ТАСС/?|ИТАР-ТАСС|Интерфакс|INTERFAX\.RU|"
+    r"ПРАЙМ)\.?\s*(?:[-—–]\s*)?",
     re.IGNORECASE,
 )
-ROLE = re.compile(
-    r"^(?P<role>(?:additional\s+)?reporting|writing|written|editing|compiled)\s+by\s+",
-    re.IGNORECASE,
+PAPER = re.compile(
+    rf"(?P<place>{UPPER_PLACE})(?:, (?P<region>{REGION}))?\s*(?::|{DASH})\s+"
+    rf"(?=[{UP}\"“‘'«])"
 )
-NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\s*")
+GLUE_LIMIT = 200  # how far into the lead a byline or headline may push the dateline
 
 
-def parse_dateline(text: str) -> Dateline | None:
-    """Parse the dateline at the start of `text`, or None when there is none."""
-    match = WIRE_LEAD.match(text) or AGENCY_ONLY_LEAD.match(text)
-    if match:
-        agency = AGENCIES.get(match.group("agency").strip().lower())
-        if agency is None:
-            return None  # an acronym or a photo credit in parentheses, not a wire
-        place_raw = (match.groupdict().get("place") or "").strip() or None
-        if place_raw and match.groupdict().get("region"):
-            place_raw = f"{place_raw}, {match.group('region')}"
-        return Dateline(
-            place_raw=place_raw,
-            place=_place_name(place_raw),
-            agency=agency,
-            date_raw=match.groupdict().get("date"),
-            span=(0, match.end()),
-        )
-    match = PAPER_LEAD.match(text)
-    if match and len(match.group("place").split()) <= 4:
-        place_raw = match.group("place").strip()
-        if match.group("region"):
-            place_raw = f"{place_raw}, {match.group('region')}"
-        return Dateline(
-            place_raw=place_raw,
-            place=_place_name(place_raw),
-            agency=None,
-            date_raw=None,
-            span=(0, match.end()),
-        )
+@dataclass(frozen=True)
+class ParsedDateline:
+    place_raw: str | None
+    region: str | None
+    agency: str | None
+    agencies: tuple[str, ...]
+    agency_country: str | None
+    date_raw: str | None
+    span: tuple[int, int]
+
+
+def parse_dateline(
+    text: str, is_place: Callable[[str], bool] | None = None
+) -> ParsedDateline | None:
+    """The dateline at the start of `text`, or None when the story has none.
+
+    `is_place` (a gazetteer lookup) separates a place from the headline glued
+    before it ("... towards NATO KYIV (Reuters) -").
+    """
+    lead, index = _clean_lead(text[:600])
+    for pattern, anywhere in (
+        (ANSA_STYLE, False),
+        (RUSSIAN, False),
+        (WIRE, False),
+        (AGENCY_ONLY, False),
+        (DATE_ONLY, False),
+        (PAPER, False),
+        (WIRE, True),
+    ):
+        match = _find(pattern, lead, anywhere, is_place)
+        if match is None:
+            continue
+        found = _dateline(match, (index[match.start()], index[match.end()]))
+        if found is not None:
+            return found
     return None
 
 
-def _place_name(place_raw: str | None) -> str | None:
-    """'ST. PETERSBURG, Fla.' -> 'St. Petersburg'; keeps names already in mixed case."""
+def _find(
+    pattern: re.Pattern[str],
+    lead: str,
+    anywhere: bool,
+    is_place: Callable[[str], bool] | None,
+) -> re.Match[str] | None:
+    if not anywhere:
+        return pattern.match(lead)
+    for word in re.finditer(rf"(?<= )[{UP}][{UP}.'’\-]+\b", lead[:GLUE_LIMIT]):
+        match = pattern.match(lead, word.start())
+        place = match.group("place") if match else ""
+        before = lead[: word.start()]
+        # only an upper-case place after a headline or byline, never mid-sentence
+        if (
+            not match
+            or not place.isupper()
+            or len(place) < 3
+            or re.search(rf"\b[{LOW}]+ $", before)
+        ):
+            continue
+        if is_place is None or is_place(place_name(place) or place):
+            return match
+    return None
+
+
+def _dateline(match: re.Match[str], span: tuple[int, int]) -> ParsedDateline | None:
+    groups = match.groupdict()
+    agencies, country = _agencies(groups.get("agency"))
+    if groups.get("agency") is not None and not agencies:
+        return None  # "(3333.HK)", "(NATO)", "(AP Photo/Evan Vucci)": not a wire
+    place = (groups.get("place") or "").strip(" .") or None
+    if place:
+        words = place.split()
+        if (
+            place.casefold() in NOT_PLACES
+            or len(words) > 5
+            or (words[0].casefold() in BYLINE_WORDS)
+        ):
+            return None
+        if match.re is PAPER and (len(words) > 4 or len(place) < 3):
+            return None
+    region = (groups.get("region") or "").strip("[] ") or None
+    return ParsedDateline(
+        place_raw=place,
+        region=region,
+        agency=agencies[0] if agencies else None,
+        agencies=tuple(agencies),
+        agency_country=country,
+        date_raw=groups.get("date"),
+        span=span,
+    )
+
+
+def _agencies(raw: str | None) -> tuple[list[str], str | None]:
+    if raw is None:
+        return [], None
+    if raw.casefold().strip("/. ") in RU_SIGNATURES or raw.casefold() in RU_SIGNATURES:
+        name = RU_SIGNATURES.get(
+            raw.casefold().strip(". "),
+            RU_SIGNATURES.get(raw.casefold().strip("/. "), "TASS"),
+        )
+        return [name], "RU"
+    names, country = [], None
+    for part in re.split(r"\s*(?:/|,|;| and | - |&)\s*", raw.strip()):
+        known = AGENCIES.get(part.casefold().strip(" ."))
+        if known is None:
+            return [], None  # one unknown part: a credit or acronym, not a wire
+        names.append(known[0])
+        country = country or known[1]
+    return list(dict.fromkeys(names)), country
+
+
+def _clean_lead(text: str) -> tuple[str, list[int]]:
+    """Text without tags and entities, whitespace single; with each char's origin."""
+    out: list[str] = []
+    index: list[int] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "<":
+            close = text.find(">", i)
+            if close != -1 and re.match(r"</?[a-zA-Z!]", text[i : i + 3]):
+                if (
+                    out
+                    and out[-1] != " "
+                    and re.match(r"</?(?:p|br|div|h\d)\b", text[i:])
+                ):
+                    out.append(" ")
+                    index.append(i)
+                i = close + 1
+                continue
+        if char == "&":
+            entity = re.match(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);", text[i:])
+            if entity:
+                char = html.unescape(entity.group(0))
+                for c in char:
+                    out.append(" " if c.isspace() else c)
+                    index.append(i)
+                i += len(entity.group(0))
+                continue
+        if char.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+                index.append(i)
+            i += 1
+            continue
+        out.append(char)
+        index.append(i)
+        i += 1
+    lead = "".join(out)
+    stripped = len(lead) - len(lead.lstrip())
+    return lead[stripped:], index[stripped:] + [len(text)]
+
+
+def month_day(date_raw: str) -> tuple[int, int] | None:
+    """'March 19', '19 mars', '19 марта' -> (3, 19)."""
+    words = re.findall(rf"[{LOW}{UP}]+|\d+", date_raw)
+    month = next((MONTHS[w.casefold()] for w in words if w.casefold() in MONTHS), None)
+    day = next((int(w) for w in words if w.isdigit() and len(w) <= 2), None)
+    return (month, day) if month and day and 1 <= day <= 31 else None
+
+
+def place_name(place_raw: str | None) -> str | None:
+    """'ST. PETERSBURG' -> 'St. Petersburg', 'RIO DE JANEIRO' -> 'Rio de Janeiro',
+    'МОСКВА' -> 'Москва'; a name already in mixed case is kept."""
     if not place_raw:
         return None
-    name = place_raw.split(",")[0].strip()
-    if not name.isupper():
-        return name
-    words = []
-    for i, word in enumerate(re.split(r"(\s+|/|-)", name)):
-        lowered = word.lower()
-        keep_lower = i > 0 and lowered in LOWER_WORDS
-        words.append(lowered if keep_lower else lowered[:1].upper() + lowered[1:])
-    return "".join(words)
+    if not place_raw.isupper():
+        return place_raw
+    parts = re.split(r"([ /\-])", place_raw)
+    named = []
+    for i, part in enumerate(parts):
+        lowered = part.lower()
+        if i > 0 and lowered in LOWER_WORDS:
+            named.append(lowered)
+        elif "'" in part or "’" in part:
+            named.append(
+                re.sub(
+                    r"(?<=['’])(\w)", lambda m: m.group(1).upper(), part.capitalize()
+                )
+            )
+        else:
+            named.append(part[:1].upper() + part[1:].lower())
+    return "".join(named)
+
+
+# -- wire credits -----------------------------------------------------------------
+
+CREDITS = re.compile(
+    r"\(\s*((?:additional\s+)?(?:reporting|writing|editing|compiled|written|"
+    r"graphics?|research)\s+by\b[^()]*)\)",
+    re.IGNORECASE,
+)
+ROLE = re.compile(
+    r"^(?P<role>(?:additional\s+)?reporting|writing|written|editing|compiled|"
+    r"graphics?|research)\s+by\s+",
+    re.IGNORECASE,
+)
+CONTACT = re.compile(r"^\s*\(\((?:[^()]*@[^()]*)\)\)\s*$|^\s*\(\([^()]*\)\)\s*$")
+NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\s*")
 
 
 def parse_credits(text: str) -> Credits | None:
@@ -156,13 +466,13 @@ def parse_credits(text: str) -> Credits | None:
     reporters: list[dict[str, str | None]] = []
     writers: list[str] = []
     editors: list[str] = []
-    for part in re.split(r"\s*;\s*", match.group(1)):
+    for part in re.split(r"\s*;\s*", " ".join(match.group(1).split())):
         role = ROLE.match(part.strip())
         if not role:
             continue
         names = part.strip()[role.end() :]
         kind = role.group("role").lower()
-        if "reporting" in kind:
+        if "reporting" in kind or kind in ("research", "graphic", "graphics"):
             reporters.extend(_reporters(names))
         elif kind.startswith("edit"):
             editors.extend(_names(names))
@@ -172,11 +482,16 @@ def parse_credits(text: str) -> Credits | None:
         return None
     return Credits(
         reporters=tuple(reporters),
-        writers=tuple(writers),
-        editors=tuple(editors),
+        writers=tuple(dict.fromkeys(writers)),
+        editors=tuple(dict.fromkeys(editors)),
         raw=match.group(0),
         span=match.span(),
     )
+
+
+def drop_contact_lines(text: str) -> str:
+    """Wire desks append '((jane.doe@thomsonreuters.com; +1 202 ...))': not article."""
+    return "\n".join(ln for ln in text.split("\n") if not CONTACT.match(ln)).strip()
 
 
 def _reporters(names: str) -> list[dict[str, str | None]]:

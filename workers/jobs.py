@@ -170,9 +170,10 @@ def _redis() -> Redis:
 
 def warm() -> None:
     """Import and exercise trafilatura and dateparser once, before workers fork."""
-    from workers import dates
+    from workers import dates, places
 
     dates.warm()
+    places.warm()  # the gazetteer index: built once here, shared by every fork
     sample = (
         "<html><body><article><p>"
         + "Warm-up words for the extractor. " * 20

@@ -31,6 +31,12 @@ ROLE_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 EMAIL = re.compile(r"\S+@\S+")
+# Bylines that name a desk, not a person: the credit line then names the reporters.
+NOT_A_PERSON = re.compile(
+    r"\b(?:wire|news|web|digital|online|city|metro|foreign|sports?)\s+desk\b|"
+    r"^(?:agencies|staff|newsroom|wires?|wire services?|news agencies)$",
+    re.IGNORECASE,
+)
 NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\by\b|\bet\b|&)\s*")
 TRIM = " '\"“”‘’,;:-|"
 
@@ -121,7 +127,13 @@ def clean_authors(
     host: str,
 ) -> tuple[str, ...]:
     """Cleaned author names; publishers dropped when a person is also named."""
-    names = [n for n in (clean_author(a) for a in authors) if n]
+    from workers.datelines import AGENCIES
+
+    names = [
+        n
+        for n in (clean_author(a) for a in authors)
+        if n and not NOT_A_PERSON.search(n) and n.casefold() not in AGENCIES
+    ]
     people = [n for n in names if not _is_site(n, site_names, host)]
     if people and len(people) < len(names):
         names = people

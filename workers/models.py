@@ -98,9 +98,15 @@ class ExtractedArticle:
 
 @dataclass(frozen=True)
 class Dateline:
-    place_raw: str | None
-    place: str | None
-    agency: str | None
+    place_raw: str | None  # as printed: "ST. PETERSBURG, Fla."
+    place: str | None  # case normalized, original script: "St. Petersburg", "Москва"
+    place_en: str | None  # the gazetteer's English name, when resolved
+    country: str | None  # ISO 3166 alpha-2, when resolved
+    geonameid: int | None
+    region: str | None  # as printed after the place: "Fla.", "Texas", "India"
+    agency: str | None  # canonical house name: "Reuters", "AP", "RIA Novosti"
+    agencies: tuple[str, ...]  # all of "(dpa/AFP)"
+    date: str | None  # the dateline's own date, its year inferred: "2024-03-19"
     date_raw: str | None
     span: tuple[int, int]  # character offsets of the dateline in `text`
 
@@ -184,6 +190,7 @@ def _dateline_record(d: Dateline | None) -> dict[str, Any] | None:
         return None
     record = asdict(d)
     record["span"] = list(d.span)
+    record["agencies"] = list(d.agencies)
     return record
 
 

@@ -8,15 +8,23 @@ canonical URL. When the page names no author, the credited reporters are used.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from config.loader import SourceConfig
-from workers.datelines import parse_credits, parse_dateline
+from workers.datelines import (
+    ParsedDateline,
+    drop_contact_lines,
+    month_day,
+    parse_credits,
+    parse_dateline,
+    place_name,
+)
 from workers.dates import choose_published
 from workers.dedupe import resolve_canonical
 from workers.metadata import clean_authors, clean_title
-from workers.models import ExtractedArticle, NormalizedArticle
+from workers.models import Dateline, ExtractedArticle, NormalizedArticle
+from workers.places import country_of_timezone, is_known, resolve_place
 
 
 def normalize_article(
@@ -27,13 +35,27 @@ def normalize_article(
 ) -> NormalizedArticle:
     language = extracted.language or source.languages[0]
     languages = tuple(dict.fromkeys((language, *source.languages)))
-    dateline = parse_dateline(extracted.text)
-    credits = parse_credits(extracted.text)
-    date_candidates = list(extracted.date_candidates)
+    text = drop_contact_lines(extracted.text)
+    parsed = parse_dateline(text, is_known)
+    credits = parse_credits(text)
+    reference = fetched_at.date()
+    dateline_day = _dateline_day(parsed, reference)
+    candidates = list(extracted.date_candidates)
+    if dateline_day:  # after the structured strings, before visible text
+        at = next(
+            (i for i, (s, _) in enumerate(candidates) if s == "visible"),
+            len(candidates),
+        )
+        candidates.insert(at, ("dateline", dateline_day.isoformat()))
     dates = choose_published(
-        date_candidates, languages, source.timezone, fetched_at, source.date_order
+        candidates, languages, source.timezone, fetched_at, source.date_order
     )
     published = dates.published
+    if published is not None and published.source != "dateline":
+        dateline_day = _dateline_day(
+            parsed, min(date.fromisoformat(published.day), reference)
+        )
+    dateline = resolve_dateline(parsed, dateline_day, source) if parsed else None
     host = urlsplit(url).hostname or ""
     authors = clean_authors(
         extracted.authors, extracted.author_variants, extracted.site_names, host
@@ -48,7 +70,7 @@ def normalize_article(
             extracted.title_candidates, extracted.headings, extracted.site_names, host
         ),
         authors=authors,
-        text=extracted.text,
+        text=text,
         language=language,
         sitename=extracted.site_names[0] if extracted.site_names else None,
         description=extracted.description,
@@ -61,4 +83,58 @@ def normalize_article(
         dateline=dateline,
         credits=credits,
         fetched_at=fetched_at,
+    )
+
+
+def _dateline_day(parsed: ParsedDateline | None, reference: date) -> date | None:
+    """The dateline's month and day in the year that puts it on or before
+    `reference` (plus a day of slack): "Dec 31" read on Jan 1 is last year's."""
+    found = month_day(parsed.date_raw) if parsed and parsed.date_raw else None
+    if found is None:
+        return None
+    month, day = found
+    for year in (reference.year, reference.year - 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= reference + timedelta(days=1):
+            return candidate
+    return None
+
+
+def read_dateline(text: str, source: SourceConfig, reference: date) -> Dateline | None:
+    """The dateline of `text`, resolved, its date's year taken from `reference`."""
+    parsed = parse_dateline(text, is_known)
+    if parsed is None:
+        return None
+    return resolve_dateline(parsed, _dateline_day(parsed, reference), source)
+
+
+def resolve_dateline(
+    parsed: ParsedDateline, day: date | None, source: SourceConfig
+) -> Dateline:
+    place = place_name(parsed.place_raw)
+    found = (
+        resolve_place(
+            place,
+            parsed.region,
+            parsed.agency_country,
+            country_of_timezone(source.timezone),
+        )
+        if place
+        else None
+    )
+    return Dateline(
+        place_raw=parsed.place_raw,
+        place=place,
+        place_en=found.name_en if found else None,
+        country=found.country if found else None,
+        geonameid=found.geonameid if found else None,
+        region=parsed.region,
+        agency=parsed.agency,
+        agencies=parsed.agencies,
+        date=day.isoformat() if day else None,
+        date_raw=parsed.date_raw,
+        span=parsed.span,
     )
