@@ -59,6 +59,18 @@ VISIBLE_DATES = (
     "contains(@class, 'publish') or contains(@class, 'timestamp') or "
     "contains(@class, 'posted')]/text()"
 )
+PRECISE_ENOUGH = 2000  # characters: see extract_article
+CREDIT_LINE = re.compile(
+    r"^(?:photos?|fotos?|images?|bild(?:er)?|cr[ée]dits?(?: photos?)?|credit|"
+    r"titelbild|beitragsbild|abbildung(?: \d+)?|illustration|quelle|source)\s*[:©]|"
+    r"^©|^\(?(?:photo|foto|image|bild)\s*:",
+    re.IGNORECASE,
+)
+META_LINE = re.compile(
+    r"^(?:last modified|last updated|letzte änderung|zuletzt aktualisiert|kategorie|"
+    r"category|categories|tags?|schlagw[öo]rter|stichw[öo]rter|mots-clés|themen?)\s*:",
+    re.IGNORECASE,
+)
 AUTHOR_META = ("author", "dc.creator", "parsely-author", "sailthru.author", "byl")
 # Elements that name the author, by the class or rel most templates use.
 BYLINES = (
@@ -113,8 +125,21 @@ def extract_article(
         include_comments=False,
         include_tables=True,
         deduplicate=False,
+        favor_precision=True,
         date_extraction_params=_date_params(fetched_at),
     )
+    body = (getattr(doc, "text", None) or "") if doc else ""
+    if len(body) < PRECISE_ENOUGH:
+        # Precision mode trims trailing boilerplate from long stories but can cut a
+        # short one: below this length, trafilatura's balanced mode decides.
+        balanced: Any = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            deduplicate=False,
+        )
+        body = (getattr(balanced, "text", None) or "") if balanced else body
     titles = [*declared["titles"], *_present(getattr(doc, "title", None))]
     sites = [*declared["site_names"], *_present(getattr(doc, "sitename", None))]
     authors = declared["authors"] or _split_authors(getattr(doc, "author", None))
@@ -124,9 +149,7 @@ def extract_article(
         *authors,
         *(raw for where, raw in declared["dates"] if where == "visible"),
     ]
-    body_text = _drop_header_lines(
-        (getattr(doc, "text", None) or "") if doc else "", header
-    )
+    body_text = _drop_header_lines(_drop_caption_lines(body), header)
     if len(body_text) < MIN_ARTICLE_CHARS:
         return None
     dates = list(declared["dates"])
@@ -158,6 +181,16 @@ def _date_params(fetched_at: datetime | None) -> dict[str, Any]:
         "max_date": latest.strftime("%Y-%m-%d"),
         "outputformat": "%Y-%m-%dT%H:%M:%S%z",
     }
+
+
+def _drop_caption_lines(text: str) -> str:
+    """Photo credits ("Foto: dpa", "© Reuters") and metadata lines ("Tags: ...",
+    "Last modified: ...") that templates leave inside the article element."""
+    return "\n".join(
+        line
+        for line in text.split("\n")
+        if not CREDIT_LINE.search(line.strip()) and not META_LINE.search(line.strip())
+    )
 
 
 def _drop_header_lines(text: str, header: list[str | None]) -> str:
