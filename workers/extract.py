@@ -128,8 +128,8 @@ def extract_article(
         favor_precision=True,
         date_extraction_params=_date_params(fetched_at),
     )
-    body = (getattr(doc, "text", None) or "") if doc else ""
-    if len(body) < PRECISE_ENOUGH:
+    main_text = (getattr(doc, "text", None) or "") if doc else ""
+    if len(main_text) < PRECISE_ENOUGH:
         # Precision mode trims trailing boilerplate from long stories but can cut a
         # short one: below this length, trafilatura's balanced mode decides.
         balanced: Any = trafilatura.bare_extraction(
@@ -139,7 +139,7 @@ def extract_article(
             include_tables=True,
             deduplicate=False,
         )
-        body = (getattr(balanced, "text", None) or "") if balanced else body
+        main_text = (getattr(balanced, "text", None) or "") if balanced else main_text
     titles = [*declared["titles"], *_present(getattr(doc, "title", None))]
     sites = [*declared["site_names"], *_present(getattr(doc, "sitename", None))]
     authors = declared["authors"] or _split_authors(getattr(doc, "author", None))
@@ -149,7 +149,7 @@ def extract_article(
         *authors,
         *(raw for where, raw in declared["dates"] if where == "visible"),
     ]
-    body_text = _drop_header_lines(_drop_caption_lines(body), header)
+    body_text = _drop_header_lines(_drop_caption_lines(main_text), header)
     if len(body_text) < MIN_ARTICLE_CHARS:
         return None
     dates = list(declared["dates"])
