@@ -178,3 +178,19 @@ def test_a_date_just_after_the_fetch_is_accepted_a_later_one_is_not() -> None:
         parse_published([("meta", "2024-03-21T06:00:00Z")], ("en",), "UTC", FETCHED)
         is None
     )
+
+
+def test_the_same_instant_on_the_publishers_clock_is_preferred() -> None:
+    choice = choose_published(
+        [
+            ("json-ld", "2023-11-09T02:11:03Z"),
+            ("time", "2023-11-08T21:11:03-05:00"),
+            ("htmldate", "2023-11-09T02:11:03+0000"),
+        ],
+        ("en",),
+        "UTC",
+        datetime(2023, 11, 10, tzinfo=UTC),
+    )
+    assert choice.published is not None
+    assert choice.published.local == "2023-11-08T21:11:03-05:00"
+    assert choice.published.value == datetime(2023, 11, 9, 2, 11, 3, tzinfo=UTC)

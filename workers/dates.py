@@ -99,10 +99,10 @@ def choose_published(
     )
     if anchor is not None:
         agreeing = [p for p in structured if p.day == anchor.day]
-        choice.published = agreeing[0] if agreeing else anchor
+        choice.published = _localest(agreeing[0] if agreeing else anchor, structured)
         return choice
     if structured:
-        choice.published = structured[0]
+        choice.published = _localest(structured[0], structured)
         return choice
     for source, raw in candidates:  # the rest (dateline, visible) only when needed
         if source == ANCHOR or source.startswith(STRUCTURED):
@@ -112,6 +112,21 @@ def choose_published(
             choice.published = parsed
             return choice
     return choice
+
+
+def _localest(chosen: ParsedDate, others: Sequence[ParsedDate]) -> ParsedDate:
+    """The same instant written on the publisher's clock, if a string gives it:
+    '2023-11-09T02:11:03Z' in JSON-LD and '2023-11-08T21:11:03-05:00' in <time>."""
+    if chosen.tz_source != "explicit" or not chosen.local.endswith("+00:00"):
+        return chosen
+    for other in others:
+        if (
+            other.tz_source == "explicit"
+            and other.value == chosen.value
+            and not other.local.endswith("+00:00")
+        ):
+            return other
+    return chosen
 
 
 def parse_published(
