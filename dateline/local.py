@@ -76,7 +76,7 @@ def read_page(item: LocalInput, source_id: str) -> Page:
 
 def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
     """One input -> {"input", "status", ...record fields} or an error message."""
-    from workers.dedupe import identify
+    from workers.dedupe import fingerprint
     from workers.extract import extract_article
     from workers.models import StoredArticle
     from workers.normalize import normalize_article
@@ -106,10 +106,12 @@ def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
             "status": "error",
             "error": f"{type(exc).__name__}: {exc}",
         }
-    aid, chash = identify(article)
+    found = fingerprint(article)
     record = StoredArticle(
-        article_id=aid,
-        content_hash=chash,
+        article_id=found.article_id,
+        content_hash=found.content_hash,
+        similarity=None,
+        cluster_id=found.article_id,
         duplicate_of=None,
         dup_kind=None,
         article=article,

@@ -9,13 +9,14 @@ from redis import Redis
 
 from config.loader import SourceConfig
 from workers.dedupe import (
-    DedupeIndex,
     article_id,
     canonical_url,
     content_hash,
+    normalized_text,
     page_key,
     resolve_canonical,
 )
+from workers.dedupe_index import DedupeIndex, text_signature
 
 
 @pytest.mark.parametrize(
@@ -133,30 +134,97 @@ def test_contact_lines_do_not_change_the_hash() -> None:
     ) == content_hash("Body text.")
 
 
-def test_first_claim_owns_the_text(redis: Redis) -> None:
-    index = DedupeIndex(redis)
-    assert index.claim_content("h1", "article-a") == "article-a"
-    assert index.claim_content("h1", "article-b") == "article-a"
-    assert index.claim_content("h1", "article-a") == "article-a"  # a re-run is still it
+def sig(text: str):
+    return text_signature(normalized_text(text))
 
 
-def test_racing_claims_agree_on_one_owner(redis: Redis, redis_url: str) -> None:
-    def claim(
-        trial: int, n: int, barrier: threading.Barrier, owners: list[str]
-    ) -> None:
-        index = DedupeIndex(Redis.from_url(redis_url))
+STORY = (
+    "Ukraine is working to secure a strong and far-reaching step towards membership "
+    "of NATO at the military alliance's Washington summit in July, its foreign "
+    "minister said on Tuesday. The U.S. ambassador to NATO said last month that she "
+    "does not expect the alliance to issue a membership invitation to Ukraine at the "
+    "upcoming summit. Asked about Ukraine's goals for the summit during an online "
+    "news conference, Dmytro Kuleba said he would not go into detail about the "
+    "deliberations, but that there was very active engagement with the leadership. "
+    "Russia fiercely opposes Kyiv's long-term strategic ambition of joining NATO."
+)
+OTHER = (
+    "The central bank held interest rates steady on Wednesday and signalled that it "
+    "expects inflation to ease gradually over the coming year, as fuel prices fall "
+    "and the currency stabilises after months of volatility on regional markets. "
+    "Economists had expected the decision, which keeps the benchmark rate at its "
+    "highest level in a decade, and most said cuts were unlikely before the autumn."
+)
+
+
+def test_signatures_estimate_jaccard() -> None:
+    a, b = sig(STORY), sig(STORY.replace("on Tuesday", "on Tuesday in Kyiv"))
+    equal = sum(x == y for x, y in zip(a.values, b.values, strict=True)) / len(a.values)
+    assert equal > 0.7
+    c = sig(OTHER)
+    assert sum(x == y for x, y in zip(a.values, c.values, strict=True)) / 128 < 0.1
+    assert len(a.values) == 128 and len(a.bands) == 32
+
+
+def test_original_exact_and_near_copies(redis: Redis) -> None:
+    index = DedupeIndex(redis, 0.5)
+    first = index.decide("aa" * 10, "11" * 16, sig(STORY))
+    assert (first.original_id, first.dup_kind, first.known) == ("aa" * 10, None, False)
+    exact = index.decide("bb" * 10, "11" * 16, sig(STORY))
+    assert (exact.original_id, exact.dup_kind) == ("aa" * 10, "exact")
+    trimmed = STORY.rsplit(". ", 1)[0] + ". Additional reporting from Brussels."
+    near = index.decide("cc" * 10, "22" * 16, sig(trimmed))
+    assert (near.original_id, near.dup_kind) == ("aa" * 10, "near")
+    assert 0.5 <= near.similarity < 1.0
+    other = index.decide("dd" * 10, "33" * 16, sig(OTHER))
+    assert (other.original_id, other.dup_kind) == ("dd" * 10, None)
+
+
+def test_a_copy_of_a_copy_points_at_the_original(redis: Redis) -> None:
+    index = DedupeIndex(redis, 0.5)
+    index.decide("aa" * 10, "11" * 16, sig(STORY))
+    index.decide("bb" * 10, "22" * 16, sig(STORY + " Editing by A."))
+    third = index.decide("cc" * 10, "33" * 16, sig(STORY + " Editing by A. More."))
+    assert third.original_id == "aa" * 10
+
+
+def test_a_rerun_or_revision_keeps_its_decision(redis: Redis) -> None:
+    index = DedupeIndex(redis, 0.5)
+    index.decide("aa" * 10, "11" * 16, sig(STORY))
+    copy = index.decide("bb" * 10, "22" * 16, sig(STORY + " Updated."))
+    again = index.decide("bb" * 10, "22" * 16, sig(STORY + " Updated."))
+    revised = index.decide("bb" * 10, "33" * 16, sig(OTHER))
+    assert again.known and revised.known
+    assert again.original_id == revised.original_id == copy.original_id == "aa" * 10
+
+
+def test_a_follow_up_sharing_only_its_lead_is_not_a_copy(redis: Redis) -> None:
+    index = DedupeIndex(redis, 0.5)
+    index.decide("aa" * 10, "11" * 16, sig(STORY))
+    follow_up = STORY.split(". ")[0] + ". " + OTHER
+    assert index.decide("bb" * 10, "22" * 16, sig(follow_up)).dup_kind is None
+
+
+def test_racing_copies_agree_on_one_original(redis: Redis, redis_url: str) -> None:
+    def decide(n: int, trial: int, barrier: threading.Barrier, out: list[str]) -> None:
+        index = DedupeIndex(Redis.from_url(redis_url), 0.5)
+        text = STORY + f" Copy {n} of the story, trial {trial}."
         barrier.wait()
-        owners.append(index.claim_content(f"race-{trial}", f"article-{n}"))
+        out.append(
+            index.decide(
+                f"{trial:04x}{n:016x}", f"{trial:08x}{n:024x}", sig(text)
+            ).original_id
+        )
 
     for trial in range(20):
-        owners: list[str] = []
+        originals: list[str] = []
         barrier = threading.Barrier(8)
         threads = [
-            threading.Thread(target=claim, args=(trial, n, barrier, owners))
+            threading.Thread(target=decide, args=(n, trial, barrier, originals))
             for n in range(8)
         ]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        assert len(set(owners)) == 1 and len(owners) == 8
+        assert len(originals) == 8 and len(set(originals)) == 1

@@ -86,7 +86,7 @@ def test_the_second_outlets_copy_is_an_exact_duplicate(
     second = jobs.ingest_page(
         page_of(demo_site, ledger_path, "demo-ledger").to_payload()
     )
-    assert second["outcome"] == "duplicate_content"
+    assert second["outcome"] == "exact_copy"
     assert second["duplicate_of"] == first["article_id"]
     copy = next(r for r in records() if r["source_id"] == "demo-ledger")
     assert copy["dup_kind"] == "exact" and copy["duplicate_of"] == first["article_id"]

@@ -56,6 +56,8 @@ def stored(
         article_id=article_id,
         content_hash=f"h-{text}",
         duplicate_of=duplicate_of,
+        similarity=1.0 if duplicate_of else None,
+        cluster_id=duplicate_of or article_id,
         dup_kind="exact" if duplicate_of else None,
         article=article,
         stored_at=datetime.now(UTC),
@@ -129,3 +131,22 @@ def test_a_database_from_the_first_schema_is_migrated(tmp_path: Path) -> None:
     assert record is not None and record["tz_source"] == "explicit"
     store.close()
     assert open_store(str(path)).get_record("a1") == record  # reopening is a no-op
+
+
+def test_revisions_and_clusters(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "db.sqlite3"))
+    store.upsert_article(stored("a1", text="First version."))
+    store.upsert_article(stored("a1", text="First version."))
+    store.upsert_article(stored("a1", text="Second version."))
+    assert [r["text"] for r in store.revisions("a1")] == [
+        "First version.",
+        "Second version.",
+    ]
+    store.upsert_article(stored("b1", text="Copy.", duplicate_of="a1", source_id="s2"))
+    store.upsert_article(stored("c1", text="Alone."))
+    [cluster] = store.clusters(min_size=2)
+    assert cluster["cluster_id"] == "a1" and cluster["size"] == 2
+    assert cluster["original"]["article_id"] == "a1"
+    assert [c["source_id"] for c in cluster["copies"]] == ["s2"]
+    assert store.clusters(min_size=2, source_id="s2")[0]["cluster_id"] == "a1"
+    assert store.clusters(min_size=3) == []

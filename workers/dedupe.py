@@ -9,8 +9,8 @@ Text: `content_hash` of the body with case, Unicode forms, quotes, dashes and
 whitespace folded and the dateline prefix and credit/contact lines removed, so two
 outlets' copies of one wire story hash alike.
 
-Decisions: `DedupeIndex.claim_content` sets or reads the owner of a content hash in
-one atomic Redis step, so racing workers agree on which copy is the original.
+The shared index that decides between original, exact and near copies lives in
+`workers.dedupe_index`.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
-
-from workers import keys
 
 TRACKING_PARAMS = {
     "fbclid",
@@ -185,35 +184,20 @@ def content_hash(
     return hashlib.blake2b(normalized.encode(), digest_size=16).hexdigest()
 
 
-def identify(article: Any) -> tuple[str, str]:
-    """(article_id, content_hash) of a NormalizedArticle."""
+@dataclass(frozen=True)
+class Fingerprint:
+    article_id: str
+    content_hash: str
+    normalized: str  # the body as compared between outlets
+
+
+def fingerprint(article: Any) -> Fingerprint:
+    """Identity and text fingerprint of a NormalizedArticle."""
     dateline_end = article.dateline.span[1] if article.dateline else 0
     credits_span = article.credits.span if article.credits else None
-    return (
+    normalized = normalized_text(article.text, dateline_end, credits_span)
+    return Fingerprint(
         article_id(article.canonical_url),
-        content_hash(article.text, dateline_end, credits_span),
+        hashlib.blake2b(normalized.encode(), digest_size=16).hexdigest(),
+        normalized,
     )
-
-
-# Read the owner of a content hash, or become it: one step, so no race.
-_CLAIM = """
-local owner = redis.call('GET', KEYS[1])
-if owner then return owner end
-redis.call('SET', KEYS[1], ARGV[1])
-return ARGV[1]
-"""
-
-
-class DedupeIndex:
-    """The shared, race-free dedupe decisions of every worker, held in Redis."""
-
-    def __init__(self, redis: Any) -> None:
-        self.redis = redis
-        self._claim = redis.register_script(_CLAIM)
-
-    def claim_content(self, content_hash: str, article_id: str) -> str:
-        """The article_id that owns this text: ours if we are first."""
-        owner = self._claim(
-            keys=[keys.CONTENT_OWNER.format(content_hash)], args=[article_id]
-        )
-        return owner.decode() if isinstance(owner, bytes) else str(owner)

@@ -21,7 +21,8 @@ from rq import get_current_job
 
 from config.loader import SourceConfig, load_source
 from workers import keys, settings
-from workers.dedupe import DedupeIndex, identify, page_key, url_key
+from workers.dedupe import fingerprint, page_key, url_key
+from workers.dedupe_index import DedupeIndex, text_signature
 from workers.extract import extract_article
 from workers.models import Page, StoredArticle
 from workers.normalize import normalize_article
@@ -62,20 +63,27 @@ def ingest_page(payload: dict[str, Any]) -> dict[str, Any]:
     with _stage("normalize", page):
         article = normalize_article(extracted, source, page.fetched_at, page.final_url)
     with _stage("dedupe", page):
-        aid, chash = identify(article)
-        owner = DedupeIndex(redis).claim_content(chash, aid)
+        found = fingerprint(article)
+        signature = text_signature(found.normalized)
+        index = DedupeIndex(redis, settings.NEAR_THRESHOLD)
+        decision = index.decide(found.article_id, found.content_hash, signature)
+    aid = found.article_id
+    copy = decision.original_id != aid
     stored = StoredArticle(
         article_id=aid,
-        content_hash=chash,
-        duplicate_of=None if owner == aid else owner,
-        dup_kind=None if owner == aid else "exact",
+        content_hash=found.content_hash,
+        duplicate_of=decision.original_id if copy else None,
+        dup_kind=decision.dup_kind if copy else None,
+        similarity=decision.similarity if copy else None,
+        cluster_id=decision.original_id,
         article=article,
         stored_at=datetime.now(UTC),
+        minhash=signature.hex,
     )
     with _stage("store", page):
         change = store.upsert_article(stored)
         _mark_recorded(redis, page_keys | {url_key(article.canonical_url)})
-    outcome = "duplicate_content" if stored.duplicate_of else "stored"
+    outcome = f"{stored.dup_kind}_copy" if stored.duplicate_of else "stored"
     logger.info("%s %s: %s (%s)", page.source_id, page.url, outcome, change)
     return {
         "outcome": outcome,

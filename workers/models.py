@@ -9,7 +9,7 @@ inside one job. Datetimes are timezone-aware UTC; raw strings sit beside them.
 from __future__ import annotations
 
 import base64
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -150,11 +150,13 @@ class StoredArticle:
 
     article_id: str
     content_hash: str
-    duplicate_of: str | None
-    dup_kind: str | None  # None for an original, "exact" for a copy
+    duplicate_of: str | None  # the cluster's first-seen original; None for it
+    dup_kind: str | None  # None for an original, "exact" or "near" for a copy
+    similarity: float | None  # estimated Jaccard with the original (copies only)
+    cluster_id: str  # the original's article_id: every copy of a story shares it
     article: NormalizedArticle
     stored_at: datetime
-    extra: dict[str, Any] = field(default_factory=dict)
+    minhash: str = ""  # the text's signature (hex), kept to re-check and rebuild
 
     def to_record(self) -> dict[str, Any]:
         a = self.article
@@ -180,6 +182,8 @@ class StoredArticle:
             "content_hash": self.content_hash,
             "duplicate_of": self.duplicate_of,
             "dup_kind": self.dup_kind,
+            "similarity": self.similarity,
+            "cluster_id": self.cluster_id,
             "fetched_at": utc_iso(a.fetched_at),
             "stored_at": utc_iso(self.stored_at),
         }

@@ -36,3 +36,5 @@ RESULT_TTL = _int("DATELINE_RESULT_TTL", 3600)  # keep outcomes an hour for `sta
 FAILURE_TTL = _int("DATELINE_FAILURE_TTL", 365 * 24 * 3600)  # until someone re-queues
 QUEUED_TTL = _int("DATELINE_QUEUED_TTL", 24 * 3600)  # "already queued" marker lifetime
 MAX_PAGE_BYTES = _int("DATELINE_MAX_PAGE_BYTES", 10 * 1024 * 1024)
+# Estimated Jaccard of two bodies' 4-word shingles above which one is a near copy.
+NEAR_THRESHOLD = _int("DATELINE_NEAR_THRESHOLD_PCT", 50) / 100

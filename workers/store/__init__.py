@@ -37,6 +37,17 @@ class Store(Protocol):
 
     def get_record(self, article_id: str) -> dict[str, Any] | None: ...
 
+    def revisions(self, article_id: str) -> list[dict[str, Any]]:
+        """Every text the article had, oldest first."""
+
+    def clusters(
+        self, min_size: int = 2, source_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Syndication clusters: {cluster_id, size, original, copies[]}."""
+
+    def iter_signatures(self) -> Iterator[tuple[str, str, str]]:
+        """(article_id, content_hash, minhash hex), first stored first."""
+
     def close(self) -> None: ...
 
 

@@ -41,10 +41,23 @@ CREATE TABLE IF NOT EXISTS articles (
     dup_kind TEXT,
     fetched_at TEXT NOT NULL,
     stored_at TEXT NOT NULL,
-    updated_at TEXT
+    updated_at TEXT,
+    similarity REAL,
+    cluster_id TEXT,
+    minhash TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_source ON articles (source_id);
 CREATE INDEX IF NOT EXISTS articles_content ON articles (content_hash);
+CREATE INDEX IF NOT EXISTS articles_cluster ON articles (cluster_id);
+CREATE TABLE IF NOT EXISTS revisions (
+    article_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    title TEXT,
+    text TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (article_id, content_hash)
+);
 CREATE TABLE IF NOT EXISTS pages (
     url_key TEXT PRIMARY KEY,
     source_id TEXT NOT NULL,
@@ -55,12 +68,22 @@ CREATE TABLE IF NOT EXISTS pages (
     recorded_at TEXT NOT NULL
 );
 """
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Steps from the version before to each version; SCHEMA above is the latest whole.
 MIGRATIONS = {
     2: [
         f"ALTER TABLE articles ADD COLUMN {c} TEXT"
         for c in ("published_local", "tz_source", "date_rejected")
+    ],
+    3: [
+        "ALTER TABLE articles ADD COLUMN similarity REAL",
+        "ALTER TABLE articles ADD COLUMN cluster_id TEXT",
+        "ALTER TABLE articles ADD COLUMN minhash TEXT",
+        "UPDATE articles SET cluster_id = COALESCE(duplicate_of, article_id)",
+        "CREATE INDEX IF NOT EXISTS articles_cluster ON articles (cluster_id)",
+        "CREATE TABLE IF NOT EXISTS revisions (article_id TEXT NOT NULL, content_hash "
+        "TEXT NOT NULL, title TEXT, text TEXT NOT NULL, fetched_at TEXT NOT NULL, "
+        "recorded_at TEXT NOT NULL, PRIMARY KEY (article_id, content_hash))",
     ],
 }
 JSON_FIELDS = ("authors", "dateline", "credits", "date_rejected")
@@ -86,16 +109,19 @@ COLUMNS = (
     "content_hash",
     "duplicate_of",
     "dup_kind",
+    "similarity",
+    "cluster_id",
     "fetched_at",
     "stored_at",
 )
+WRITTEN = (*COLUMNS, "minhash")  # the signature is kept, not exported
 KEPT_ON_UPDATE = ("article_id", "stored_at")
 # A re-run of the same job changes nothing; a changed text updates the record
 # (the same URL, revised) but keeps when it was first stored.
 UPSERT = f"""
-INSERT INTO articles ({", ".join(COLUMNS)}) VALUES ({", ".join("?" * len(COLUMNS))})
+INSERT INTO articles ({", ".join(WRITTEN)}) VALUES ({", ".join("?" * len(WRITTEN))})
 ON CONFLICT (article_id) DO UPDATE SET
-    {", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in KEPT_ON_UPDATE)},
+    {", ".join(f"{c} = excluded.{c}" for c in WRITTEN if c not in KEPT_ON_UPDATE)},
     updated_at = excluded.stored_at
 WHERE articles.content_hash != excluded.content_hash
 """
@@ -153,13 +179,26 @@ class SQLiteStore:
         record = stored.to_record()
         values = [
             json.dumps(record[c]) if c in JSON_FIELDS else record[c] for c in COLUMNS
-        ]
+        ] + [stored.minhash]
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             existed = self.db.execute(
                 "SELECT 1 FROM articles WHERE article_id = ?", (stored.article_id,)
             ).fetchone()
             changed = self.db.execute(UPSERT, values).rowcount
+            # every text an article had, with when it was fetched: its revisions
+            self.db.execute(
+                "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (article_id, content_hash) DO NOTHING",
+                (
+                    stored.article_id,
+                    stored.content_hash,
+                    record["title"],
+                    record["text"],
+                    record["fetched_at"],
+                    record["stored_at"],
+                ),
+            )
         if not existed:
             return "inserted"
         return "updated" if changed else "unchanged"
@@ -206,6 +245,62 @@ class SQLiteStore:
             sql, args = sql + " WHERE source_id = ?", (source_id,)
         for row in self.db.execute(sql + " ORDER BY stored_at, article_id", args):
             yield _record(row)
+
+    def revisions(self, article_id: str) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT content_hash, title, text, fetched_at, recorded_at FROM revisions "
+            "WHERE article_id = ? ORDER BY fetched_at, recorded_at",
+            (article_id,),
+        )
+        return [dict(row) for row in rows]
+
+    def clusters(
+        self, min_size: int = 2, source_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Syndication clusters, biggest first: the original and who republished it."""
+        where = "WHERE source_id = ?" if source_id else ""
+        args: tuple[Any, ...] = (source_id,) if source_id else ()
+        ids = [
+            row[0]
+            for row in self.db.execute(
+                "SELECT cluster_id FROM articles WHERE cluster_id IN "
+                f"(SELECT cluster_id FROM articles {where}) "
+                "GROUP BY cluster_id HAVING COUNT(*) >= ? "
+                "ORDER BY COUNT(*) DESC, MIN(stored_at)",
+                (*args, min_size),
+            )
+        ]
+        found = []
+        for cluster_id in ids:
+            members = [
+                dict(row)
+                for row in self.db.execute(
+                    "SELECT article_id, source_id, url, title, published_at, "
+                    "stored_at, dup_kind, similarity FROM articles "
+                    "WHERE cluster_id = ? "
+                    "ORDER BY duplicate_of IS NOT NULL, stored_at",
+                    (cluster_id,),
+                )
+            ]
+            found.append(
+                {
+                    "cluster_id": cluster_id,
+                    "size": len(members),
+                    "original": members[0],
+                    "copies": members[1:],
+                }
+            )
+        return found
+
+    def iter_signatures(self) -> Iterator[tuple[str, str, str]]:
+        """(article_id, content_hash, minhash) of every article, first stored first."""
+        rows = self.db.execute(
+            "SELECT article_id, content_hash, minhash FROM articles "
+            "WHERE minhash IS NOT NULL AND minhash != '' "
+            "ORDER BY stored_at, article_id"
+        )
+        for row in rows:
+            yield row[0], row[1], row[2]
 
     def get_record(self, article_id: str) -> dict[str, Any] | None:
         row = self.db.execute(
