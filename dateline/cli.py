@@ -69,6 +69,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "write stored records as JSON lines")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.add_argument("--source", help="only this source")
+    p = command(
+        "clusters",
+        cmd_clusters,
+        "syndication clusters: each story, its first appearance, who republished",
+    )
+    p.add_argument("--min-size", type=int, default=2, help="smallest cluster shown")
+    p.add_argument("--source", help="only clusters this source is part of")
+    p.add_argument("--json", action="store_true")
+    p = command("dedupe", cmd_dedupe, "maintain the shared dedupe index")
+    p.add_argument(
+        "action",
+        choices=["rebuild"],
+        help="rebuild: re-create the Redis index from stored signatures",
+    )
     p = command("show", cmd_show, "print one stored record")
     p.add_argument("article_id")
     p = command(
@@ -318,6 +332,50 @@ def _output(path: str | None) -> Iterator[Any]:
         return
     with open(path, "w", encoding="utf-8") as fh:
         yield fh
+
+
+def cmd_clusters(args: argparse.Namespace) -> int:
+    store = _store()
+    try:
+        clusters = store.clusters(args.min_size, args.source)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(clusters, indent=2, ensure_ascii=False))
+        return 0
+    for cluster in clusters:
+        first = cluster["original"]
+        print(
+            f"{cluster['size']:>3}  {first['title']}\n"
+            f"     first: {first['source_id']} {first['published_at'] or '-'} "
+            f"{first['url']}"
+        )
+        for copy in cluster["copies"]:
+            print(
+                f"     {copy['dup_kind']:<5} {copy['similarity'] or 0:.2f} "
+                f"{copy['source_id']} {copy['published_at'] or '-'} {copy['url']}"
+            )
+    print(f"{len(clusters)} cluster(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_dedupe(args: argparse.Namespace) -> int:
+    from workers.dedupe_index import DedupeIndex, rebuild
+
+    index = DedupeIndex(_redis(), settings.NEAR_THRESHOLD)
+    store = _store()
+    try:
+        report = rebuild(index, store)
+    finally:
+        store.close()
+    print(
+        f"index rebuilt from {report['articles']} stored articles "
+        f"({report['deleted']} old keys removed); {report['changed']} decision(s) "
+        "differ from the stored records"
+    )
+    for article_id, stored, now in report["differences"][:20]:
+        print(f"  {article_id}: stored {stored}, now {now}")
+    return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -1,7 +1,7 @@
 """The shared dedupe index in Redis: exact and near copies, decided atomically.
 
 Every article's text gets a MinHash signature (datasketch, 128 permutations over
-word 4-shingles of the normalized body). Its 32 bands of 4 rows are LSH buckets.
+word 4-shingles of the normalized body). 32 bands of 2 rows are its LSH buckets.
 One Lua script takes each decision in one step: an article already indexed keeps
 its decision (a re-run or a revision); a known content hash makes an exact copy;
 otherwise the band buckets give candidates, each confirmed by the Jaccard its
@@ -25,7 +25,7 @@ from typing import Any
 from datasketch import MinHash
 
 PERMUTATIONS = 128
-BANDS, ROWS = 32, 4
+BANDS, ROWS = 32, 2  # candidates: 0.995 at J=0.4, 0.08 at J=0.05
 BUCKETS = 2048  # per band: ~50 fields per hash at 100k articles, listpack-sized
 CONTENT_BUCKETS = 1024
 SHINGLE = 4
@@ -113,7 +113,9 @@ class Signature:
 
     @property
     def hex(self) -> str:
-        return self.values.hex()
+        """What storage keeps: the values, then the band hashes (a rebuild needs
+        both; the 8-bit values alone cannot give the bands back)."""
+        return (self.values + b"".join(self.bands)).hex()
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,34 @@ class DedupeIndex:
         for batch in _batches(self.redis.scan_iter(match=f"{PREFIX}:*", count=1000)):
             deleted += self.redis.delete(*batch)
         return deleted
+
+
+def rebuild(index: DedupeIndex, store: Any) -> dict[str, Any]:
+    """Re-create the index from stored signatures, first stored first, and report
+    where a decision taken now differs from the stored one."""
+    deleted = index.clear()
+    records = {r["article_id"]: r for r in store.iter_records()}
+    count, differences = 0, []
+    for article_id, content_hash, minhash in store.iter_signatures():
+        values = bytes.fromhex(minhash)
+        signature = Signature(values[:PERMUTATIONS], _bands_of(values))
+        decision = index.decide(article_id, content_hash, signature)
+        count += 1
+        stored = records.get(article_id, {}).get("cluster_id") or article_id
+        if decision.original_id != stored:
+            differences.append((article_id, stored, decision.original_id))
+    return {
+        "articles": count,
+        "deleted": deleted,
+        "changed": len(differences),
+        "differences": differences,
+    }
+
+
+def _bands_of(values: bytes) -> tuple[bytes, ...]:
+    return tuple(
+        values[PERMUTATIONS + 4 * b : PERMUTATIONS + 4 * (b + 1)] for b in range(BANDS)
+    )
 
 
 def _batches(items: Any, size: int = 500) -> Any:

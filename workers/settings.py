@@ -37,4 +37,4 @@ FAILURE_TTL = _int("DATELINE_FAILURE_TTL", 365 * 24 * 3600)  # until someone re-
 QUEUED_TTL = _int("DATELINE_QUEUED_TTL", 24 * 3600)  # "already queued" marker lifetime
 MAX_PAGE_BYTES = _int("DATELINE_MAX_PAGE_BYTES", 10 * 1024 * 1024)
 # Estimated Jaccard of two bodies' 4-word shingles above which one is a near copy.
-NEAR_THRESHOLD = _int("DATELINE_NEAR_THRESHOLD_PCT", 50) / 100
+NEAR_THRESHOLD = _int("DATELINE_NEAR_THRESHOLD_PCT", 40) / 100
