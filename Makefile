@@ -7,10 +7,10 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-all eval lint clean stop-redis
+.PHONY: help setup demo test eval eval-dedupe bench bench-dedupe lint clean stop-redis
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ test: $(STAMP)  ## run the test suite (starts its own redis-server)
 eval: $(STAMP)  ## score extraction on the shared evaluation pages (needs ../shared)
 	@test -d $(SHARED)/eval || { echo "make eval: no $(SHARED)/eval here"; exit 1; }
 	$(BIN)/python -m dateline.evaluate --shared $(SHARED)
+
+eval-dedupe: $(STAMP)  ## cluster precision/recall on a syndication set built from ../shared
+	@test -d $(SHARED)/eval || { echo "make eval-dedupe: no $(SHARED)/eval here"; exit 1; }
+	$(BIN)/python -m dateline.syndication --shared $(SHARED)
+
+bench-dedupe: $(STAMP)  ## dedupe index at 100,000 articles: memory and latency
+	$(BIN)/python -m dateline.bench
+
+bench: bench-dedupe  ## every benchmark (ratios against ceilings)
 
 lint: $(STAMP)  ## ruff and mypy
 	$(BIN)/ruff check .

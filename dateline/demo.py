@@ -61,6 +61,7 @@ def run_demo(redis_url: str, workers: int) -> int:
     if seed:
         _say("The seed story, as stored:")
         print(json.dumps(seed, indent=2, ensure_ascii=False))
+        _say(_seed_cluster(seed["cluster_id"]))
     ok = all(s.ok for s in summaries) and report["failed"] == 0 and seed is not None
     _say(
         "demo complete: try `.venv/bin/dateline status`, `dateline export | head -1`"
@@ -81,6 +82,29 @@ def _seed_record() -> dict[str, Any] | None:
     finally:
         store.close()
     return None
+
+
+def _seed_cluster(cluster_id: str) -> str:
+    from workers.store import open_store
+
+    store = open_store(settings.DATABASE_URL)
+    try:
+        cluster = next(
+            (c for c in store.clusters() if c["cluster_id"] == cluster_id), None
+        )
+    finally:
+        store.close()
+    if cluster is None:
+        return "The seed story has no copies."
+    lines = [
+        f"Its syndication cluster ({cluster['size']} records; "
+        "`dateline clusters` lists them all):",
+        f"  first   {cluster['original']['source_id']}  {cluster['original']['url']}",
+    ]
+    lines += [
+        f"  {c['dup_kind']:<7} {c['source_id']}  {c['url']}" for c in cluster["copies"]
+    ]
+    return "\n".join(lines)
 
 
 def _say(message: str) -> None:

@@ -14,7 +14,7 @@ import html
 import random
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -37,6 +37,8 @@ NEXT_IN_WORLD = [
 ]
 PROMO = "Follow us on our official WhatsApp channel for breaking news alerts and key updates!"
 WIRE_COUNT, OWN_COUNT = 12, 20
+LEDGER_NOTE = ("The Ledger's correspondent added that officials were expected to "
+               "comment further later in the week.")
 
 PLACES = [
     ("KUALA LUMPUR", "Asia/Kuala_Lumpur"),
@@ -377,7 +379,11 @@ class Site:
         stories = build_stories()
         self.seed = stories["wire"][0]
         courier = stories["wire"] + stories["courier"]
-        ledger = stories["wire"] + stories["ledger"]
+        # The Ledger runs every other wire story with a note of its own: near copies.
+        ledger = [
+            replace(s, paragraphs=(*s.paragraphs, LEDGER_NOTE)) if i % 2 else s
+            for i, s in enumerate(stories["wire"])
+        ] + stories["ledger"]
         for story in courier:
             self._add(courier_url(story), courier_page(story, self.base))
         cp1252 = windows_1252_story()

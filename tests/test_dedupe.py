@@ -38,7 +38,7 @@ from workers.dedupe_index import DedupeIndex, text_signature
         ),
         ("https://example.com/x?mc_cid=1&mc_eid=2", "https://example.com/x"),
         ("https://amp.example.com/world/story", "https://example.com/world/story"),
-        ("https://example.com/world/story/amp", "https://example.com/world/story/"),
+        ("https://example.com/world/story/amp", "https://example.com/world/story"),
         (
             "https://example.com/world/story.amp.html",
             "https://example.com/world/story.html",

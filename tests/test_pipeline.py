@@ -32,7 +32,7 @@ def test_crawl_work_status_and_an_incremental_recrawl(
     status = json.loads(run("status", "--json").stdout)
     assert status["failed"] == 0 and status["queued"] == 0
     assert status["originals"] == 33 + 32 - 12
-    assert status["duplicates"] == {"exact": 12}
+    assert status["duplicates"] == {"exact": 6, "near": 6}
     assert status["no_article"] == 1
     assert status["per_source"]["demo-courier"]["articles"] == 33
 
@@ -42,6 +42,17 @@ def test_crawl_work_status_and_an_incremental_recrawl(
     assert article_requests(demo_site) == []  # nothing stored is fetched again
     run("work", "-n", "1", "--burst")
     assert json.loads(run("status", "--json").stdout)["articles"] == status["articles"]
+
+    clusters = json.loads(run("clusters", "--json").stdout)
+    seed_cluster = next(c for c in clusters if c["original"]["title"] == SEED_TITLE)
+    outlets = {
+        seed_cluster["original"]["source_id"],
+        *(c["source_id"] for c in seed_cluster["copies"]),
+    }
+    assert outlets == {"demo-courier", "demo-ledger"}
+    assert len(clusters) == 12  # the wire stories both outlets carry
+    rebuilt = run("dedupe", "rebuild").stdout
+    assert "0 decision(s) differ" in rebuilt
 
     exported = [json.loads(line) for line in run("export").stdout.splitlines()]
     assert len(exported) == status["articles"]

@@ -137,7 +137,7 @@ def _same_site(home_host: str, host: str) -> bool:
 
 
 def _fold_amp_path(path: str) -> str:
-    path = re.sub(r"/amp/?$", "/", path)  # /story/amp -> /story/
+    path = re.sub(r"/amp/?$", "", path)  # /story/amp -> /story
     path = re.sub(r"\.amp(\.html?)?$", r"\1", path)  # story.amp.html -> story.html
     return re.sub(r"^/amp/(?=.)", "/", path) or "/"  # /amp/story -> /story
 

@@ -9,9 +9,10 @@ signature estimates against the threshold, and the best makes a near copy; then
 the article is inserted. Two workers racing on copies of one story therefore see
 one original. Copies point at their cluster's original, never at another copy.
 
-Memory is kept near 0.8 KB per article: ids and band hashes are raw bytes, band
-buckets are small hashes (listpack-encoded), signatures keep 8 bits per value
-(an 8-bit collision adds 1/256 to the equal rate, corrected for). All keys share
+Memory is kept under 1 KB per article: ids (8 bytes in buckets, 10 in records) and
+band hashes are raw bytes, band buckets are small hashes (listpack-encoded), and
+signatures keep 8 bits per value (an 8-bit collision adds 1/256 to the equal rate,
+corrected for). All keys share
 one hash tag, so the script runs unchanged on Redis Cluster.
 """
 
@@ -37,6 +38,7 @@ KIND = {b"o": None, b"e": "exact", b"n": "near"}
 #       [4] threshold (0..1), [5] record key prefix, [6..] band fields
 _DECIDE = """
 local me, content, sig = ARGV[1], ARGV[2], ARGV[3]
+local me8 = string.sub(me, 1, 8)  -- band buckets and record keys use 8 id bytes
 local threshold, prefix = tonumber(ARGV[4]), ARGV[5]
 local n = string.len(sig)
 local function hex(raw)
@@ -50,10 +52,10 @@ local function insert(tail)
     local field = ARGV[i + 3]
     local ids = redis.call('HGET', KEYS[i], field) or ''
     local present = false
-    for j = 1, string.len(ids), 10 do
-      if string.sub(ids, j, j + 9) == me then present = true end
+    for j = 1, string.len(ids), 8 do
+      if string.sub(ids, j, j + 7) == me8 then present = true end
     end
-    if not present then redis.call('HSET', KEYS[i], field, ids .. me) end
+    if not present then redis.call('HSET', KEYS[i], field, ids .. me8) end
   end
   redis.call('SET', KEYS[2], sig .. tail)
 end
@@ -65,7 +67,7 @@ if record then  -- a re-run, or a revision of this article: its decision stands
 end
 local owner = redis.call('HGET', KEYS[1], content)
 if owner and owner ~= me then
-  local rec = redis.call('GET', prefix .. hex(owner))
+  local rec = redis.call('GET', prefix .. hex(string.sub(owner, 1, 8)))
   local orig = rec and string.sub(rec, n + 1, n + 10) or owner
   local tail = orig .. 'e' .. string.char(100)
   insert(tail)
@@ -75,9 +77,9 @@ local best, best_eq, seen = nil, -1, {}
 for i = 3, #KEYS do
   local ids = redis.call('HGET', KEYS[i], ARGV[i + 3])
   if ids then
-    for j = 1, string.len(ids), 10 do
-      local c = string.sub(ids, j, j + 9)
-      if c ~= me and not seen[c] then
+    for j = 1, string.len(ids), 8 do
+      local c = string.sub(ids, j, j + 7)
+      if c ~= me8 and not seen[c] then
         seen[c] = true
         local rec = redis.call('GET', prefix .. hex(c))
         if rec then
@@ -170,7 +172,7 @@ class DedupeIndex:
         kind, orig, pct, known = self._decide(
             keys=[
                 f"{PREFIX}:c:{int.from_bytes(content[:2], 'big') % CONTENT_BUCKETS}",
-                f"{PREFIX}:a:{article_id}",
+                f"{PREFIX}:a:{article_id[:16]}",
                 *band_keys,
             ],
             args=[
