@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["rebuild"],
         help="rebuild: re-create the Redis index from stored signatures",
     )
+    p = command("db", cmd_db, "database schema: create or migrate to this version")
+    p.add_argument("action", choices=["upgrade"])
     p = command("show", cmd_show, "print one stored record")
     p.add_argument("article_id")
     p = command(
@@ -125,7 +127,7 @@ def _configure_logging(args: argparse.Namespace) -> None:
     logging.getLogger("dateline.progress").setLevel(logging.INFO)
     if not args.verbose:
         # trafilatura warns of every fallback it tries; the record says the outcome.
-        for name in ("trafilatura", "htmldate", "readability"):
+        for name in ("trafilatura", "htmldate", "readability", "psycopg.pool"):
             logging.getLogger(name).setLevel(logging.ERROR)
         # Scrapy resets its own loggers to DEBUG when a crawl starts; keep its
         # start-up chatter out of a cron mail unless asked for with -v.
@@ -193,7 +195,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     url = redis_url()
     print(
         f"crawling {len(sources)} source(s): "
-        f"{', '.join(c.source_id for c in sources)} -> {url}",
+        f"{', '.join(c.source_id for c in sources)} -> {settings.masked(url)}",
         file=sys.stderr,
     )
     summaries = run_crawls(sources, url)
@@ -212,7 +214,8 @@ def cmd_work(args: argparse.Namespace) -> int:
         raise UsageError("work: -n must be at least 1")
     url = redis_url()
     print(
-        f"{args.workers} worker(s) on queue '{settings.QUEUE_NAME}' at {url}"
+        f"{args.workers} worker(s) on queue '{settings.QUEUE_NAME}' at "
+        f"{settings.masked(url)}"
         + (" (burst)" if args.burst else "; Ctrl-C or SIGTERM to stop"),
         file=sys.stderr,
     )
@@ -224,8 +227,8 @@ def status_report() -> dict[str, Any]:
 
     url = redis_url()
     report: dict[str, Any] = {
-        "redis": url,
-        "database": settings.DATABASE_URL,
+        "redis": settings.masked(url),
+        "database": settings.masked(settings.DATABASE_URL),
         **queue_status(_redis(), settings.QUEUE_NAME),
     }
     store = _store()
@@ -375,6 +378,13 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
     )
     for article_id, stored, now in report["differences"][:20]:
         print(f"  {article_id}: stored {stored}, now {now}")
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    store = _store()  # opening a store runs its migrations
+    store.close()
+    print(f"database {settings.masked(settings.DATABASE_URL)} is at the current schema")
     return 0
 
 

@@ -37,8 +37,10 @@ NEXT_IN_WORLD = [
 ]
 PROMO = "Follow us on our official WhatsApp channel for breaking news alerts and key updates!"
 WIRE_COUNT, OWN_COUNT = 12, 20
-LEDGER_NOTE = ("The Ledger's correspondent added that officials were expected to "
-               "comment further later in the week.")
+LEDGER_NOTE = (
+    "The Ledger's correspondent added that officials were expected to "
+    "comment further later in the week."
+)
 
 PLACES = [
     ("KUALA LUMPUR", "Asia/Kuala_Lumpur"),

@@ -17,6 +17,8 @@ from pathlib import Path
 from redis import Redis
 from redis.exceptions import RedisError
 
+from workers.settings import masked
+
 
 class RedisUnavailable(RuntimeError):
     """Redis cannot be reached (or started); the message names the URL."""
@@ -80,7 +82,9 @@ def check(url: str) -> str:
     try:
         Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
     except (RedisError, OSError, ValueError) as exc:
-        raise RedisUnavailable(f"cannot reach Redis at {url}: {exc}") from None
+        raise RedisUnavailable(
+            f"cannot reach Redis at {masked(url)}: {exc}"  # never print a password
+        ) from None
     return url
 
 

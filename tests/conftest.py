@@ -125,3 +125,40 @@ def run(dateline_env: dict[str, str]) -> Any:
         return run_dateline(dateline_env, *args, **kwargs)
 
     return runner
+
+
+POSTGRES_URL = os.environ.get(
+    "DATELINE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh schema in the test PostgreSQL, as a URL; dropped afterwards.
+
+    Skips when no server answers, unless DATELINE_REQUIRE_POSTGRES is set (CI),
+    where a skip would hide a backend that was never tested.
+    """
+    import uuid
+
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3)
+    except psycopg.Error as exc:
+        if os.environ.get("DATELINE_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL required but unreachable at {POSTGRES_URL}: {exc}")
+        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}")
+    schema = f"dateline_test_{uuid.uuid4().hex[:12]}"
+    admin.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each storage test runs on both backends."""
+    if request.param == "sqlite":
+        return str(tmp_path / "db.sqlite3")
+    return str(request.getfixturevalue("postgres_url"))

@@ -147,9 +147,11 @@ def test_an_unusable_database_is_one_line(dateline_env: dict, tmp_path: Path) ->
 
     blocker = tmp_path / "file"
     blocker.write_text("")
-    for url in (str(blocker / "db.sqlite3"), "postgresql://127.0.0.1/test"):
+    port = free_port()  # nothing listens there
+    for url in (str(blocker / "db.sqlite3"), f"postgresql://u:pw@127.0.0.1:{port}/x"):
         proc = run_dateline(
             {**dateline_env, "DATELINE_DATABASE_URL": url}, "export", check=False
         )
         assert proc.returncode == 1
-        assert proc.stderr.startswith("dateline: error: ") and url in proc.stderr
+        assert proc.stderr.startswith("dateline: error: ")
+        assert url.replace(":pw@", ":***@") in proc.stderr and ":pw@" not in proc.stderr

@@ -99,3 +99,43 @@ def test_a_source_whose_feed_is_gone_fails_the_crawl(
     assert "demo-courier: finished" in proc.stdout and "FAILED" in proc.stdout
     assert "crawl failed for: demo-courier" in proc.stderr
     assert "crawl failed for: demo-courier\n" in proc.stderr  # not demo-ledger
+
+
+def test_workers_store_in_postgresql(
+    demo_site: Site, dateline_env: dict, postgres_url: str, tmp_path: Any, redis: Redis
+) -> None:
+    from tests.conftest import run_dateline
+
+    env = {**dateline_env, "DATELINE_DATABASE_URL": postgres_url}
+    manifest = tmp_path / "pages.jsonl"
+    rows = []
+    for path in (
+        courier_url(seed_story()),
+        demo_site.no_article_path,
+        next(
+            p
+            for p in demo_site.pages
+            if p.startswith("/ledger/story/" + seed_story().slug)
+        ),
+    ):
+        file = tmp_path / (path.strip("/").replace("/", "_") + ".html")
+        file.write_bytes(demo_site.pages[path][1])
+        source = "demo-ledger" if "ledger" in path else "demo-courier"
+        rows.append(
+            json.dumps(
+                {"path": str(file), "url": demo_site.base + path, "source_id": source}
+            )
+        )
+    manifest.write_text("\n".join(rows))
+    assert "current schema" in run_dateline(env, "db", "upgrade").stdout
+    run_dateline(env, "ingest", "--manifest", str(manifest))
+    run_dateline(env, "work", "-n", "2", "--burst")
+    status = json.loads(run_dateline(env, "status", "--json").stdout)
+    assert (status["originals"], status["duplicates"], status["no_article"]) == (
+        1,
+        {"exact": 1},
+        1,
+    )
+    assert "postgresql://" in status["database"]
+    [cluster] = json.loads(run_dateline(env, "clusters", "--json").stdout)
+    assert cluster["original"]["title"] == SEED_TITLE

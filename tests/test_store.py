@@ -1,4 +1,5 @@
-"""SQLite storage: upsert by article_id, idempotent; pages without articles; counts."""
+"""Storage, on SQLite and PostgreSQL alike: upsert by article_id, idempotent; pages
+without articles; counts; revisions; clusters; schema migrations."""
 
 from __future__ import annotations
 
@@ -64,8 +65,8 @@ def stored(
     )
 
 
-def test_upsert_is_idempotent_and_round_trips(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "db.sqlite3"))
+def test_upsert_is_idempotent_and_round_trips(store_url: str) -> None:
+    store = open_store(store_url)
     first = stored()
     assert store.upsert_article(first) == "inserted"
     assert (
@@ -78,8 +79,8 @@ def test_upsert_is_idempotent_and_round_trips(tmp_path: Path) -> None:
     assert record["published_at"] == "2024-03-19T09:42:00Z"
 
 
-def test_changed_text_updates_but_keeps_first_stored_at(tmp_path: Path) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+def test_changed_text_updates_but_keeps_first_stored_at(store_url: str) -> None:
+    store = open_store(store_url)
     first = stored(text="Old body.")
     store.upsert_article(first)
     assert store.upsert_article(stored(text="New body.")) == "updated"
@@ -89,8 +90,8 @@ def test_changed_text_updates_but_keeps_first_stored_at(tmp_path: Path) -> None:
     assert record["stored_at"] == first.to_record()["stored_at"]
 
 
-def test_counts_by_kind_and_source(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "db.sqlite3"))
+def test_counts_by_kind_and_source(store_url: str) -> None:
+    store = open_store(store_url)
     store.upsert_article(stored("a1"))
     store.upsert_article(stored("a2", text="Other."))
     store.upsert_article(stored("b1", duplicate_of="a1", source_id="s2"))
@@ -133,8 +134,8 @@ def test_a_database_from_the_first_schema_is_migrated(tmp_path: Path) -> None:
     assert open_store(str(path)).get_record("a1") == record  # reopening is a no-op
 
 
-def test_revisions_and_clusters(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "db.sqlite3"))
+def test_revisions_and_clusters(store_url: str) -> None:
+    store = open_store(store_url)
     store.upsert_article(stored("a1", text="First version."))
     store.upsert_article(stored("a1", text="First version."))
     store.upsert_article(stored("a1", text="Second version."))
@@ -150,3 +151,32 @@ def test_revisions_and_clusters(tmp_path: Path) -> None:
     assert [c["source_id"] for c in cluster["copies"]] == ["s2"]
     assert store.clusters(min_size=2, source_id="s2")[0]["cluster_id"] == "a1"
     assert store.clusters(min_size=3) == []
+
+
+def test_sqlite_url_form(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert store.upsert_article(stored()) == "inserted"
+
+
+def test_postgres_migrations_are_versioned_and_idempotent(postgres_url: str) -> None:
+    import threading
+
+    import psycopg
+
+    from workers.store.postgres import SCHEMA_VERSION, PostgresStore
+
+    stores: list[PostgresStore] = []
+    threads = [
+        threading.Thread(target=lambda: stores.append(PostgresStore(postgres_url)))
+        for _ in range(4)
+    ]  # workers starting together migrate once
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert stores[0].migrate() == SCHEMA_VERSION
+    with psycopg.connect(postgres_url) as conn:
+        versions = conn.execute("SELECT version FROM dateline_schema").fetchall()
+    assert versions == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
+    for store in stores:
+        store.close()

@@ -6,7 +6,13 @@ Read only by `workers.jobs` and the command line; stage functions get plain valu
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+
+
+def masked(url: str) -> str:
+    """A database or Redis URL with its password hidden, for messages and logs."""
+    return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1***@", url)
 
 
 def _int(name: str, default: int) -> int:

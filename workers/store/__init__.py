@@ -57,9 +57,7 @@ class StoreUnavailable(RuntimeError):
 
 def open_store(url: str) -> Store:
     if url.startswith(("postgresql://", "postgres://")):
-        raise StoreUnavailable(
-            f"{url}: PostgreSQL storage is not available yet; use a SQLite path"
-        )
+        return _postgres(url)
     import sqlite3
 
     from workers.store.sqlite import SQLiteStore
@@ -69,3 +67,23 @@ def open_store(url: str) -> Store:
         return SQLiteStore(Path(path))
     except (sqlite3.Error, OSError) as exc:
         raise StoreUnavailable(f"cannot open the database {path}: {exc}") from None
+
+
+def _postgres(url: str) -> Store:
+    from workers import settings
+
+    try:
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        from workers.store.postgres import PostgresStore
+    except ImportError:
+        raise StoreUnavailable(  # noqa: B904 (the ImportError adds nothing)
+            "PostgreSQL storage needs psycopg: pip install 'dateline[postgres]'"
+        )
+    try:
+        return PostgresStore(url)
+    except (psycopg.Error, PoolTimeout) as exc:
+        raise StoreUnavailable(
+            f"cannot use the database {settings.masked(url)}: {str(exc).strip()}"
+        ) from None

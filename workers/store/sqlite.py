@@ -6,15 +6,14 @@ and `busy_timeout` queues writers instead of failing them.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from workers.models import StoredArticle, utc_iso
+from workers.store.sql import SqlStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -86,48 +85,9 @@ MIGRATIONS = {
         "recorded_at TEXT NOT NULL, PRIMARY KEY (article_id, content_hash))",
     ],
 }
-JSON_FIELDS = ("authors", "dateline", "credits", "date_rejected")
-COLUMNS = (
-    "article_id",
-    "source_id",
-    "url",
-    "canonical_url",
-    "title",
-    "authors",
-    "published_at",
-    "published_local",
-    "published_raw",
-    "date_source",
-    "tz_source",
-    "date_rejected",
-    "language",
-    "sitename",
-    "description",
-    "text",
-    "dateline",
-    "credits",
-    "content_hash",
-    "duplicate_of",
-    "dup_kind",
-    "similarity",
-    "cluster_id",
-    "fetched_at",
-    "stored_at",
-)
-WRITTEN = (*COLUMNS, "minhash")  # the signature is kept, not exported
-KEPT_ON_UPDATE = ("article_id", "stored_at")
-# A re-run of the same job changes nothing; a changed text updates the record
-# (the same URL, revised) but keeps when it was first stored.
-UPSERT = f"""
-INSERT INTO articles ({", ".join(WRITTEN)}) VALUES ({", ".join("?" * len(WRITTEN))})
-ON CONFLICT (article_id) DO UPDATE SET
-    {", ".join(f"{c} = excluded.{c}" for c in WRITTEN if c not in KEPT_ON_UPDATE)},
-    updated_at = excluded.stored_at
-WHERE articles.content_hash != excluded.content_hash
-"""
 
 
-class SQLiteStore:
+class SQLiteStore(SqlStore):
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
@@ -175,169 +135,14 @@ class SQLiteStore:
             self.db.execute("ROLLBACK")
             raise
 
-    def upsert_article(self, stored: StoredArticle) -> str:
-        record = stored.to_record()
-        values = [
-            json.dumps(record[c]) if c in JSON_FIELDS else record[c] for c in COLUMNS
-        ] + [stored.minhash]
+    def _execute(self, sql: str, args: Any = ()) -> Any:
+        return self.db.execute(sql, args)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            existed = self.db.execute(
-                "SELECT 1 FROM articles WHERE article_id = ?", (stored.article_id,)
-            ).fetchone()
-            changed = self.db.execute(UPSERT, values).rowcount
-            # every text an article had, with when it was fetched: its revisions
-            self.db.execute(
-                "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (article_id, content_hash) DO NOTHING",
-                (
-                    stored.article_id,
-                    stored.content_hash,
-                    record["title"],
-                    record["text"],
-                    record["fetched_at"],
-                    record["stored_at"],
-                ),
-            )
-        if not existed:
-            return "inserted"
-        return "updated" if changed else "unchanged"
-
-    def record_page(
-        self,
-        url_key: str,
-        source_id: str,
-        url: str,
-        outcome: str,
-        reason: str,
-        fetched_at: datetime,
-    ) -> None:
-        self.db.execute(
-            "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url_key) DO "
-            "UPDATE SET outcome = excluded.outcome, reason = excluded.reason, "
-            "fetched_at = excluded.fetched_at",
-            (
-                url_key,
-                source_id,
-                url,
-                outcome,
-                reason,
-                utc_iso(fetched_at),
-                utc_iso(datetime.now(UTC)),
-            ),
-        )
-
-    def counts(self) -> dict[str, Any]:
-        per_source: dict[str, dict[str, int]] = {}
-        rows = self.db.execute(
-            "SELECT source_id, COALESCE(dup_kind, 'original') AS kind, COUNT(*) AS n "
-            "FROM articles GROUP BY 1, 2 UNION ALL "
-            "SELECT source_id, outcome, COUNT(*) FROM pages GROUP BY 1, 2"
-        )
-        for row in rows:
-            per_source.setdefault(row["source_id"], {})[row["kind"]] = row["n"]
-        return _totals(per_source)
-
-    def iter_records(self, source_id: str | None = None) -> Iterator[dict[str, Any]]:
-        sql = f"SELECT {', '.join(COLUMNS)} FROM articles"
-        args: tuple[Any, ...] = ()
-        if source_id:
-            sql, args = sql + " WHERE source_id = ?", (source_id,)
-        for row in self.db.execute(sql + " ORDER BY stored_at, article_id", args):
-            yield _record(row)
-
-    def revisions(self, article_id: str) -> list[dict[str, Any]]:
-        rows = self.db.execute(
-            "SELECT content_hash, title, text, fetched_at, recorded_at FROM revisions "
-            "WHERE article_id = ? ORDER BY fetched_at, recorded_at",
-            (article_id,),
-        )
-        return [dict(row) for row in rows]
-
-    def clusters(
-        self, min_size: int = 2, source_id: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Syndication clusters, biggest first: the original and who republished it."""
-        where = "WHERE source_id = ?" if source_id else ""
-        args: tuple[Any, ...] = (source_id,) if source_id else ()
-        ids = [
-            row[0]
-            for row in self.db.execute(
-                "SELECT cluster_id FROM articles WHERE cluster_id IN "
-                f"(SELECT cluster_id FROM articles {where}) "
-                "GROUP BY cluster_id HAVING COUNT(*) >= ? "
-                "ORDER BY COUNT(*) DESC, MIN(stored_at)",
-                (*args, min_size),
-            )
-        ]
-        found = []
-        for cluster_id in ids:
-            members = [
-                dict(row)
-                for row in self.db.execute(
-                    "SELECT article_id, source_id, url, title, published_at, "
-                    "stored_at, dup_kind, similarity FROM articles "
-                    "WHERE cluster_id = ? "
-                    "ORDER BY duplicate_of IS NOT NULL, stored_at",
-                    (cluster_id,),
-                )
-            ]
-            found.append(
-                {
-                    "cluster_id": cluster_id,
-                    "size": len(members),
-                    "original": members[0],
-                    "copies": members[1:],
-                }
-            )
-        return found
-
-    def iter_signatures(self) -> Iterator[tuple[str, str, str]]:
-        """(article_id, content_hash, minhash) of every article, first stored first."""
-        rows = self.db.execute(
-            "SELECT article_id, content_hash, minhash FROM articles "
-            "WHERE minhash IS NOT NULL AND minhash != '' "
-            "ORDER BY stored_at, article_id"
-        )
-        for row in rows:
-            yield row[0], row[1], row[2]
-
-    def get_record(self, article_id: str) -> dict[str, Any] | None:
-        row = self.db.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM articles WHERE article_id = ?",
-            (article_id,),
-        ).fetchone()
-        return _record(row) if row else None
+            yield
 
     def close(self) -> None:
         self.db.close()
-
-
-def _record(row: sqlite3.Row) -> dict[str, Any]:
-    return {
-        c: json.loads(row[c]) if c in JSON_FIELDS and row[c] is not None else row[c]
-        for c in COLUMNS
-    }
-
-
-def _totals(per_source: dict[str, dict[str, int]]) -> dict[str, Any]:
-    """Totals and per-source summaries from {source: {kind: count}}."""
-
-    def summarize(kinds: dict[str, int]) -> dict[str, Any]:
-        dups = {k: n for k, n in kinds.items() if k in ("exact", "near")}
-        return {
-            "articles": kinds.get("original", 0) + sum(dups.values()),
-            "originals": kinds.get("original", 0),
-            "duplicates": dups,
-            "no_article": kinds.get("no_article", 0),
-            "too_large": kinds.get("too_large", 0),
-        }
-
-    total: dict[str, int] = {}
-    for kinds in per_source.values():
-        for kind, n in kinds.items():
-            total[kind] = total.get(kind, 0) + n
-    return {
-        **summarize(total),
-        "per_source": {s: summarize(k) for s, k in sorted(per_source.items())},
-    }

@@ -1,0 +1,243 @@
+"""What both SQL backends share: the record's columns, the upsert and the queries.
+
+Queries are written once with `?` placeholders; a backend supplies `_execute`
+(rows addressable by column name) and `_transaction`, and translates placeholders.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any
+
+from workers.models import StoredArticle, utc_iso
+
+JSON_FIELDS = ("authors", "dateline", "credits", "date_rejected")
+COLUMNS = (
+    "article_id",
+    "source_id",
+    "url",
+    "canonical_url",
+    "title",
+    "authors",
+    "published_at",
+    "published_local",
+    "published_raw",
+    "date_source",
+    "tz_source",
+    "date_rejected",
+    "language",
+    "sitename",
+    "description",
+    "text",
+    "dateline",
+    "credits",
+    "content_hash",
+    "duplicate_of",
+    "dup_kind",
+    "similarity",
+    "cluster_id",
+    "fetched_at",
+    "stored_at",
+)
+WRITTEN = (*COLUMNS, "minhash")  # the signature is kept, not exported
+KEPT_ON_UPDATE = ("article_id", "stored_at")
+# A re-run of the same job changes nothing; a changed text updates the record
+# (the same URL, revised) but keeps when it was first stored.
+UPSERT = f"""
+INSERT INTO articles ({", ".join(WRITTEN)}) VALUES ({", ".join("?" * len(WRITTEN))})
+ON CONFLICT (article_id) DO UPDATE SET
+    {", ".join(f"{c} = excluded.{c}" for c in WRITTEN if c not in KEPT_ON_UPDATE)},
+    updated_at = excluded.stored_at
+WHERE articles.content_hash != excluded.content_hash
+"""
+
+
+class SqlStore:
+    """The Store protocol over any DB-API connection; see the module docstring."""
+
+    def _execute(self, sql: str, args: Any = ()) -> Any:
+        raise NotImplementedError
+
+    def _transaction(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def upsert_article(self, stored: StoredArticle) -> str:
+        record = stored.to_record()
+        values = [
+            json.dumps(record[c]) if c in JSON_FIELDS else record[c] for c in COLUMNS
+        ] + [stored.minhash]
+        with self._transaction():
+            existed = self._execute(
+                "SELECT 1 FROM articles WHERE article_id = ?", (stored.article_id,)
+            ).fetchone()
+            changed = self._execute(UPSERT, values).rowcount
+            # every text an article had, with when it was fetched: its revisions
+            self._execute(
+                "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (article_id, content_hash) DO NOTHING",
+                (
+                    stored.article_id,
+                    stored.content_hash,
+                    record["title"],
+                    record["text"],
+                    record["fetched_at"],
+                    record["stored_at"],
+                ),
+            )
+        if not existed:
+            return "inserted"
+        return "updated" if changed else "unchanged"
+
+    def record_page(
+        self,
+        url_key: str,
+        source_id: str,
+        url: str,
+        outcome: str,
+        reason: str,
+        fetched_at: datetime,
+    ) -> None:
+        self._execute(
+            "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url_key) DO "
+            "UPDATE SET outcome = excluded.outcome, reason = excluded.reason, "
+            "fetched_at = excluded.fetched_at",
+            (
+                url_key,
+                source_id,
+                url,
+                outcome,
+                reason,
+                utc_iso(fetched_at),
+                utc_iso(datetime.now(UTC)),
+            ),
+        )
+
+    def counts(self) -> dict[str, Any]:
+        per_source: dict[str, dict[str, int]] = {}
+        rows = self._execute(
+            "SELECT source_id, COALESCE(dup_kind, 'original') AS kind, COUNT(*) AS n "
+            "FROM articles GROUP BY 1, 2 UNION ALL "
+            "SELECT source_id, outcome, COUNT(*) FROM pages GROUP BY 1, 2"
+        )
+        for row in rows:
+            per_source.setdefault(row["source_id"], {})[row["kind"]] = row["n"]
+        return _totals(per_source)
+
+    def iter_records(self, source_id: str | None = None) -> Iterator[dict[str, Any]]:
+        sql = f"SELECT {', '.join(COLUMNS)} FROM articles"
+        args: tuple[Any, ...] = ()
+        if source_id:
+            sql, args = sql + " WHERE source_id = ?", (source_id,)
+        for row in self._execute(sql + " ORDER BY stored_at, article_id", args):
+            yield _record(row)
+
+    def revisions(self, article_id: str) -> list[dict[str, Any]]:
+        rows = self._execute(
+            "SELECT content_hash, title, text, fetched_at, recorded_at FROM revisions "
+            "WHERE article_id = ? ORDER BY fetched_at, recorded_at",
+            (article_id,),
+        )
+        return [_plain(row) for row in rows]
+
+    def clusters(
+        self, min_size: int = 2, source_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Syndication clusters, biggest first: the original and who republished it."""
+        where = "WHERE source_id = ?" if source_id else ""
+        args: tuple[Any, ...] = (source_id,) if source_id else ()
+        ids = [
+            row["cluster_id"]
+            for row in self._execute(
+                "SELECT cluster_id FROM articles WHERE cluster_id IN "
+                f"(SELECT cluster_id FROM articles {where}) "
+                "GROUP BY cluster_id HAVING COUNT(*) >= ? "
+                "ORDER BY COUNT(*) DESC, MIN(stored_at)",
+                (*args, min_size),
+            )
+        ]
+        found = []
+        for cluster_id in ids:
+            members = [
+                _plain(row)
+                for row in self._execute(
+                    "SELECT article_id, source_id, url, title, published_at, "
+                    "stored_at, dup_kind, similarity FROM articles "
+                    "WHERE cluster_id = ? "
+                    "ORDER BY duplicate_of IS NOT NULL, stored_at",
+                    (cluster_id,),
+                )
+            ]
+            found.append(
+                {
+                    "cluster_id": cluster_id,
+                    "size": len(members),
+                    "original": members[0],
+                    "copies": members[1:],
+                }
+            )
+        return found
+
+    def iter_signatures(self) -> Iterator[tuple[str, str, str]]:
+        """(article_id, content_hash, minhash) of every article, first stored first."""
+        rows = self._execute(
+            "SELECT article_id, content_hash, minhash FROM articles "
+            "WHERE minhash IS NOT NULL AND minhash != '' "
+            "ORDER BY stored_at, article_id"
+        )
+        for row in rows:
+            yield row["article_id"], row["content_hash"], row["minhash"]
+
+    def get_record(self, article_id: str) -> dict[str, Any] | None:
+        row = self._execute(
+            f"SELECT {', '.join(COLUMNS)} FROM articles WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
+        return _record(row) if row else None
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    """A row as a dict with times as ISO strings, whichever backend read it."""
+    return {
+        k: utc_iso(v) if isinstance(v, datetime) else v for k, v in dict(row).items()
+    }
+
+
+def _record(row: Any) -> dict[str, Any]:
+    record = {}
+    for column in COLUMNS:
+        value = row[column]
+        if column in JSON_FIELDS and isinstance(value, str):
+            value = json.loads(value)  # SQLite keeps JSON as text; PostgreSQL as jsonb
+        elif isinstance(value, datetime):
+            value = utc_iso(value)
+        record[column] = value
+    return record
+
+
+def _totals(per_source: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """Totals and per-source summaries from {source: {kind: count}}."""
+
+    def summarize(kinds: dict[str, int]) -> dict[str, Any]:
+        dups = {k: n for k, n in kinds.items() if k in ("exact", "near")}
+        return {
+            "articles": kinds.get("original", 0) + sum(dups.values()),
+            "originals": kinds.get("original", 0),
+            "duplicates": dups,
+            "no_article": kinds.get("no_article", 0),
+            "too_large": kinds.get("too_large", 0),
+        }
+
+    total: dict[str, int] = {}
+    for kinds in per_source.values():
+        for kind, n in kinds.items():
+            total[kind] = total.get(kind, 0) + n
+    return {
+        **summarize(total),
+        "per_source": {s: summarize(k) for s, k in sorted(per_source.items())},
+    }
