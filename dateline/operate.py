@@ -61,7 +61,7 @@ def failed_jobs(redis: Redis, queue_name: str) -> list[FailedJob]:
                 source_id=meta.get("source_id"),
                 url=meta.get("url"),
                 stage=meta.get("stage"),
-                error=meta.get("error") or _last_line(job.exc_info),
+                error=meta.get("error") or _last_line(traceback_of(job)),
                 failed_at=job.ended_at,
             )
         )
@@ -98,6 +98,12 @@ def requeue(redis: Redis, queue_name: str, jobs: list[FailedJob]) -> int:
         registry.requeue(job.job_id)
         done += 1
     return done
+
+
+def traceback_of(job: Job) -> str | None:
+    """The traceback of the job's last failed attempt."""
+    result = job.latest_result()
+    return getattr(result, "exc_string", None) if result else None
 
 
 def _last_line(exc_info: str | None) -> str:

@@ -92,6 +92,7 @@ def dateline_env(
         "DATELINE_REDIS_URL": redis_url,
         "DATELINE_DATABASE_URL": str(tmp_path / "home" / "dateline.sqlite3"),
         "DATELINE_SOURCES_DIR": str(sources_dir),
+        "DATELINE_RETRY_INTERVALS": "0,0",  # three attempts, without waiting
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)

@@ -11,7 +11,7 @@ from rq.registry import FailedJobRegistry
 from rq.serializers import JSONSerializer
 
 from dateline.demosite import SEED_TITLE, Site, courier_url, seed_story
-from dateline.operate import failed_jobs, requeue
+from dateline.operate import failed_jobs, requeue, traceback_of
 from workers import jobs, keys, settings
 from workers.models import Page
 from workers.queueing import IngestQueue, ingest_queue
@@ -128,4 +128,40 @@ def test_a_failing_page_lands_in_the_failed_registry_with_stage_and_can_be_reque
     assert requeue(redis, "ingest", [failed]) == 1
     worker.work(burst=True)
     assert FailedJobRegistry(queue=ingest_queue(redis, "ingest")).count == 0
+    assert [r["title"] for r in records()] == [SEED_TITLE]
+
+
+def test_failures_are_retried_then_kept_with_stage_and_payload(
+    demo_site: Site, dateline_env: dict, redis: Redis
+) -> None:
+    from rq.job import Job
+
+    page = page_of(demo_site, courier_url(seed_story()), source_id="no-such-outlet")
+    IngestQueue(redis, retry_intervals=(0, 0)).enqueue([(page, "k1")])
+    worker = SimpleWorker(
+        [ingest_queue(redis, "ingest")], connection=redis, serializer=JSONSerializer
+    )
+    worker.work(burst=True)
+    [failed] = failed_jobs(redis, "ingest")
+    job = Job.fetch(failed.job_id, connection=redis, serializer=JSONSerializer)
+    assert job.retries_left == 0  # three attempts were made
+    assert Page.from_payload(job.args[0]) == page  # the payload is intact
+    assert "StageError: load failed" in (traceback_of(job) or "")  # traceback kept
+
+
+def test_a_poison_payload_fails_at_once_and_the_queue_flows_on(
+    demo_site: Site, dateline_env: dict, redis: Redis
+) -> None:
+    from rq import Retry
+
+    queue = ingest_queue(redis, "ingest")
+    queue.enqueue(
+        "workers.jobs.ingest_page",
+        {"url": "http://x/", "schema": 1},
+        retry=Retry(max=2),
+    )
+    IngestQueue(redis).enqueue([(page_of(demo_site, courier_url(seed_story())), "k")])
+    SimpleWorker([queue], connection=redis, serializer=JSONSerializer).work(burst=True)
+    [failed] = failed_jobs(redis, "ingest")
+    assert failed.stage == "payload" and "PoisonPayload" in failed.error
     assert [r["title"] for r in records()] == [SEED_TITLE]

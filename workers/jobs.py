@@ -38,7 +38,13 @@ class StageError(RuntimeError):
 
 def ingest_page(payload: dict[str, Any]) -> dict[str, Any]:
     """Extract, normalize, dedupe and store one page; returns what happened."""
-    page = Page.from_payload(payload)
+    try:
+        page = Page.from_payload(payload)
+    except (KeyError, TypeError, ValueError) as exc:
+        _give_up(f"PoisonPayload: {type(exc).__name__}: {exc}")
+        raise StageError(
+            f"payload failed: not a page ({type(exc).__name__}: {exc})"
+        ) from exc
     with _stage("load", page):
         source = _source(page.source_id)
         store, redis = _store(), _redis()
@@ -121,6 +127,15 @@ def _mark_recorded(redis: Redis, page_keys: set[str]) -> None:
     pipe.sadd(keys.STORED_URLS, *page_keys)
     pipe.delete(*(keys.QUEUED_URL.format(k) for k in page_keys))
     pipe.execute()
+
+
+def _give_up(reason: str) -> None:
+    """A payload no attempt can read: no retries, straight to the failed registry."""
+    job = get_current_job()
+    if job is not None:
+        job.retries_left = 0
+        job.meta.update(stage="payload", error=reason[:500])
+        job.save_meta()
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from redis import Redis
-from rq import Queue
+from rq import Queue, Retry
 from rq.serializers import JSONSerializer
 
 from workers import keys
@@ -38,6 +38,7 @@ class IngestQueue:
     result_ttl: int = 3600
     failure_ttl: int = 365 * 24 * 3600
     queued_ttl: int = 24 * 3600
+    retry_intervals: tuple[int, ...] = ()
 
     @classmethod
     def from_settings(cls, redis: Redis) -> IngestQueue:
@@ -50,6 +51,7 @@ class IngestQueue:
             result_ttl=settings.RESULT_TTL,
             failure_ttl=settings.FAILURE_TTL,
             queued_ttl=settings.QUEUED_TTL,
+            retry_intervals=settings.RETRY_INTERVALS,
         )
 
     def enqueue(self, pages: Sequence[tuple[Page, str]], force: bool = False) -> int:
@@ -75,6 +77,11 @@ class IngestQueue:
                 failure_ttl=self.failure_ttl,
                 description=f"ingest {page.source_id} {page.url}",
                 meta={"source_id": page.source_id, "url": page.url},
+                retry=Retry(
+                    max=len(self.retry_intervals), interval=list(self.retry_intervals)
+                )
+                if self.retry_intervals
+                else None,
             )
             for page, _ in fresh
         ]

@@ -42,5 +42,12 @@ RESULT_TTL = _int("DATELINE_RESULT_TTL", 3600)  # keep outcomes an hour for `sta
 FAILURE_TTL = _int("DATELINE_FAILURE_TTL", 365 * 24 * 3600)  # until someone re-queues
 QUEUED_TTL = _int("DATELINE_QUEUED_TTL", 24 * 3600)  # "already queued" marker lifetime
 MAX_PAGE_BYTES = _int("DATELINE_MAX_PAGE_BYTES", 10 * 1024 * 1024)
+# A failed job is tried again after each of these delays (seconds), then it goes to
+# the failed registry: three attempts by default. Empty: no retries.
+RETRY_INTERVALS = tuple(
+    int(v)
+    for v in (os.environ.get("DATELINE_RETRY_INTERVALS", "30,300")).split(",")
+    if v.strip()
+)
 # Estimated Jaccard of two bodies' 4-word shingles above which one is a near copy.
 NEAR_THRESHOLD = _int("DATELINE_NEAR_THRESHOLD_PCT", 40) / 100
