@@ -183,7 +183,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from dateline.crawl import run_crawls
+    from dateline.crawl import CrawlLocks, run_crawls
+    from workers import keys
 
     if args.all == bool(args.source_ids):
         raise UsageError("crawl: name SOURCE_IDs or give --all (not both)")
@@ -193,12 +194,26 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         else [load_source(s) for s in args.source_ids]
     )
     url = redis_url()
+    locks = CrawlLocks(_redis(), settings.CRAWL_LOCK_TTL)
+    held = [c for c in sources if locks.acquire(c.source_id)]
+    for cfg in sources:
+        if cfg not in held:
+            print(
+                f"{cfg.source_id}: skipped, another crawl of it is running "
+                f"(lock {keys.CRAWL_LOCK.format(cfg.source_id)})"
+            )
+    if not held:
+        return 0
     print(
-        f"crawling {len(sources)} source(s): "
-        f"{', '.join(c.source_id for c in sources)} -> {settings.masked(url)}",
+        f"crawling {len(held)} source(s): "
+        f"{', '.join(c.source_id for c in held)} -> {settings.masked(url)}",
         file=sys.stderr,
     )
-    summaries = run_crawls(sources, url)
+    try:
+        summaries = run_crawls(held, url, locks=locks)
+    finally:
+        for cfg in held:
+            locks.release(cfg.source_id)
     for summary in summaries:
         print(summary.line())
     failed = [s.source_id for s in summaries if not s.ok]

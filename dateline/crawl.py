@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import socket
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from config.loader import SourceConfig
+from workers import keys
 
 
 @dataclass
@@ -46,6 +49,42 @@ class CrawlSummary:
         )
 
 
+# Renew or release the lock only while it is still ours (its value is our run id).
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+class CrawlLocks:
+    """One crawl per source at a time, across processes and machines: a Redis key
+    per source with a TTL (a crashed crawl frees its sources when it expires),
+    renewed while the crawl runs."""
+
+    def __init__(self, redis: Any, ttl: int) -> None:
+        self.redis, self.ttl = redis, ttl
+        self.run_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._renew = redis.register_script(_RENEW)
+        self._release = redis.register_script(_RELEASE)
+
+    def acquire(self, source_id: str) -> bool:
+        key = keys.CRAWL_LOCK.format(source_id)
+        return bool(self.redis.set(key, self.run_id, nx=True, ex=self.ttl))
+
+    def renew(self, source_id: str) -> bool:
+        key = keys.CRAWL_LOCK.format(source_id)
+        return bool(self._renew(keys=[key], args=[self.run_id, self.ttl]))
+
+    def release(self, source_id: str) -> None:
+        self._release(keys=[keys.CRAWL_LOCK.format(source_id)], args=[self.run_id])
+
+
 def source_settings(cfg: SourceConfig) -> dict[str, Any]:
     limits = cfg.limits
     return {
@@ -58,7 +97,10 @@ def source_settings(cfg: SourceConfig) -> dict[str, Any]:
 
 
 def run_crawls(
-    sources: list[SourceConfig], redis_url: str, progress_interval: float | None = None
+    sources: list[SourceConfig],
+    redis_url: str,
+    progress_interval: float | None = None,
+    locks: CrawlLocks | None = None,
 ) -> list[CrawlSummary]:
     """Crawl `sources` concurrently; blocks until every spider has closed."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
@@ -79,6 +121,11 @@ def run_crawls(
         crawler.settings.setdict(source_settings(cfg), priority="spider")
         process.crawl(crawler, source=cfg.source_id)
         crawlers.append((cfg, crawler))
+    if locks is not None:
+        from twisted.internet import task
+
+        renewal = task.LoopingCall(lambda: [locks.renew(c.source_id) for c in sources])
+        renewal.start(max(locks.ttl / 3, 1), now=False)
     process.start()
     return [
         _summary(cfg.source_id, crawler.stats.get_stats()) for cfg, crawler in crawlers

@@ -14,6 +14,7 @@ import html
 import random
 import re
 import threading
+import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -378,6 +379,7 @@ class Site:
         self.base = base.rstrip("/")
         self.pages: dict[str, tuple[str, bytes]] = {}
         self.requests: list[str] = []  # paths served, in order
+        self.delay = 0.0  # seconds before each answer: a slow site, for tests
         stories = build_stories()
         self.seed = stories["wire"][0]
         courier = stories["wire"] + stories["courier"]
@@ -487,6 +489,8 @@ def serve(site: Site, host: str, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             site.requests.append(self.path)
+            if site.delay:
+                time.sleep(site.delay)
             found = site.pages.get(self.path.split("?")[0])
             if found is None:
                 self.send_error(404)

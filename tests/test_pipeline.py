@@ -139,3 +139,43 @@ def test_workers_store_in_postgresql(
     assert "postgresql://" in status["database"]
     [cluster] = json.loads(run_dateline(env, "clusters", "--json").stdout)
     assert cluster["original"]["title"] == SEED_TITLE
+
+
+def test_overlapping_crawls_one_works_the_other_skips(
+    demo_site: Site, dateline_env: dict, redis: Redis
+) -> None:
+    import subprocess
+
+    from tests.conftest import BIN
+
+    demo_site.requests.clear()
+    demo_site.delay = 0.05  # slow enough that the two runs overlap
+    try:
+        runs = [
+            subprocess.Popen(
+                [str(BIN / "dateline"), "crawl", "demo-courier", "demo-ledger"],
+                env=dateline_env,
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for _ in range(2)
+        ]
+        outputs = [r.communicate(timeout=300) for r in runs]
+    finally:
+        demo_site.delay = 0.0
+    assert all(r.returncode == 0 for r in runs), outputs
+    text = "".join(out for out, _ in outputs)
+    assert text.count("demo-courier: skipped, another crawl") == 1
+    assert text.count("demo-courier: finished") == 1
+    fetched = article_requests(demo_site)
+    assert len(fetched) == len(set(fetched)) == 34 + 32  # nothing fetched twice
+    assert redis.llen("rq:queue:ingest") == 66
+    assert not redis.exists("dateline:lock:crawl:demo-courier")  # released
+
+
+def test_a_held_lock_skips_the_source(run: Any, redis: Redis) -> None:
+    redis.set("dateline:lock:crawl:demo-ledger", "another-host:1:run", ex=60)
+    out = run("crawl", "demo-courier", "demo-ledger").stdout
+    assert "demo-ledger: skipped" in out and "demo-courier: finished" in out
+    assert redis.get("dateline:lock:crawl:demo-ledger") == b"another-host:1:run"
