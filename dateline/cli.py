@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,12 @@ def _add_failed_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", help="only jobs of this source")
     p.add_argument(
         "--error", help="only jobs whose stage or error contains TEXT", metavar="TEXT"
+    )
+    p.add_argument(
+        "--since",
+        type=_duration,
+        metavar="DURATION",
+        help="only jobs that failed in the last DURATION (30m, 6h, 2d)",
     )
 
 
@@ -290,7 +297,19 @@ def _selected_failed(args: argparse.Namespace) -> list[Any]:
     from dateline.operate import failed_jobs, select_failed
 
     jobs = failed_jobs(_redis(), settings.QUEUE_NAME)
-    return select_failed(jobs, getattr(args, "job_ids", None), args.source, args.error)
+    return select_failed(
+        jobs, getattr(args, "job_ids", None), args.source, args.error, args.since
+    )
+
+
+def _duration(text: str) -> timedelta:
+    match = re.fullmatch(r"\s*(\d+)\s*([smhdw])\s*", text)
+    if not match:
+        raise argparse.ArgumentTypeError(
+            f"expected a duration such as 30m, 6h or 2d, got {text!r}"
+        )
+    unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+    return timedelta(**{unit[match.group(2)]: int(match.group(1))})
 
 
 def cmd_failed(args: argparse.Namespace) -> int:
@@ -298,21 +317,23 @@ def cmd_failed(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([j.to_dict() for j in jobs], indent=2))
         return 0
-    for job in jobs:
-        when = job.failed_at.strftime("%Y-%m-%d %H:%M") if job.failed_at else "?"
-        print(
-            f"{job.job_id}  {when}  {job.source_id}  {job.stage or '-'}  {job.url}\n"
-            f"    {job.error}"
-        )
-    print(f"{len(jobs)} failed job(s)", file=sys.stderr)
+    groups: dict[str, list[Any]] = {}
+    for job in jobs:  # grouped by what went wrong: one fix usually serves a group
+        groups.setdefault(f"{job.stage or '-'}: {job.error}", []).append(job)
+    for reason, group in sorted(groups.items(), key=lambda g: -len(g[1])):
+        print(f"{len(group)} x {reason}")
+        for job in group:
+            when = job.failed_at.strftime("%Y-%m-%d %H:%M") if job.failed_at else "?"
+            print(f"    {job.job_id}  {when}  {job.source_id}  {job.url}")
+    print(f"{len(jobs)} failed job(s) in {len(groups)} group(s)", file=sys.stderr)
     return 0
 
 
 def cmd_requeue(args: argparse.Namespace) -> int:
     from dateline.operate import requeue
 
-    if not (args.all or args.job_ids or args.source or args.error):
-        raise UsageError("requeue: give --all, JOB_IDs, --source or --error")
+    if not (args.all or args.job_ids or args.source or args.error or args.since):
+        raise UsageError("requeue: give --all, JOB_IDs, --source, --error or --since")
     jobs = _selected_failed(args)
     for job in jobs:
         print(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from redis import Redis
@@ -73,6 +73,7 @@ def select_failed(
     job_ids: list[str] | None = None,
     source_id: str | None = None,
     error: str | None = None,
+    since: timedelta | None = None,
 ) -> list[FailedJob]:
     """Failed jobs matching every filter given (error: a case-blind substring)."""
     chosen = jobs
@@ -81,6 +82,9 @@ def select_failed(
         chosen = [j for j in chosen if j.job_id in wanted]
     if source_id:
         chosen = [j for j in chosen if j.source_id == source_id]
+    if since:
+        cutoff = datetime.now(UTC) - since
+        chosen = [j for j in chosen if j.failed_at and _aware(j.failed_at) >= cutoff]
     if error:
         needle = error.casefold()
         chosen = [
@@ -104,6 +108,10 @@ def traceback_of(job: Job) -> str | None:
     """The traceback of the job's last failed attempt."""
     result = job.latest_result()
     return getattr(result, "exc_string", None) if result else None
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)  # RQ stores UTC
 
 
 def _last_line(exc_info: str | None) -> str:

@@ -126,7 +126,14 @@ def test_failed_and_requeue_by_filter(
     assert len(failed) == 1
     assert failed[0]["stage"] == "load" and failed[0]["source_id"] == "gone"
     assert "no such source 'gone'" in failed[0]["error"]
-    assert "load" in run("failed").stdout
+    listing = run("failed", "--since", "1h").stdout
+    assert (
+        listing.startswith("1 x load: ConfigError") and failed[0]["job_id"] in listing
+    )
+    assert run("failed", "--since", "junk", check=False).returncode == 2
+    assert run("requeue", "--since", "1h", "--dry-run").stdout.startswith(
+        "would re-queue"
+    )
     dry = run("requeue", "--error", "no such source", "--dry-run")
     assert "would re-queue" in dry.stdout
     assert json.loads(run("status", "--json").stdout)["failed"] == 1
