@@ -7,6 +7,7 @@ Every key is checked; an error names the file, the key and what was expected.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -53,6 +54,7 @@ class SourceConfig:
     date_order: str | None = None
     max_age_days: int = 7
     enabled: bool = True
+    allow_private_hosts: bool = False  # crawl loopback/private addresses (the demo)
     limits: Limits = field(default_factory=Limits)
     path: str = ""
 
@@ -64,9 +66,37 @@ class SourceConfig:
             re.search(p, url) for p in self.article_allow
         )
 
+    def is_fetchable(self, url: str) -> bool:
+        """http(s) only, and no loopback, private or link-local host unless allowed:
+        a feed must not steer the crawler into the network it runs in."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return False
+        return self.allow_private_hosts or not is_private_host(parts.hostname)
+
     def is_on_domain(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+
+def is_private_host(host: str) -> bool:
+    """Loopback, private, link-local or reserved addresses, and local-only names.
+    (Names are not resolved here: a public name pointing inward is not caught.)"""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_unspecified
+        or address.is_multicast
+    )
 
 
 class _Reader:
@@ -259,6 +289,9 @@ def parse_source(path: Path, data: Mapping[str, Any]) -> SourceConfig:
             "max_age_days", "a positive integer (days)", _positive(int), 7
         ),
         enabled=r.get("enabled", "true or false", lambda v: isinstance(v, bool), True),
+        allow_private_hosts=r.get(
+            "allow_private_hosts", "true or false", lambda v: isinstance(v, bool), False
+        ),
         limits=_read_limits(path, r.get("limits", "a table", lambda v: True, {})),
         path=str(path),
     )
@@ -269,6 +302,14 @@ def parse_source(path: Path, data: Mapping[str, Any]) -> SourceConfig:
             f"{path}: key 'feeds': expected at least one of 'feeds', "
             "'sitemaps' or 'sections' to crawl from"
         )
+    for key in ("homepage", "feeds", "sitemaps", "sections"):
+        urls = getattr(cfg, key)
+        for url in [urls] if isinstance(urls, str) else urls:
+            if not cfg.is_fetchable(url):
+                raise ConfigError(
+                    f"{path}: key '{key}': expected a public http(s) URL, got {url!r} "
+                    "(set allow_private_hosts = true to crawl an internal site)"
+                )
     if cfg.sections and not cfg.article_allow:
         raise ConfigError(
             f"{path}: key 'articles.allow': expected article URL patterns "

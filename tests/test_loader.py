@@ -149,3 +149,35 @@ def test_article_patterns_allow_and_deny(tmp_path: Path) -> None:
     assert cfg.is_article_url("https://example.com/news/a-story")
     assert not cfg.is_article_url("https://example.com/news/video/a-clip")
     assert not cfg.is_article_url("https://example.com/about")
+
+
+def test_an_internal_feed_needs_allow_private_hosts(tmp_path: Path) -> None:
+    text = GOOD.replace("https://example.com/rss.xml", "http://169.254.169.254/feed")
+    with pytest.raises(ConfigError, match="key 'feeds': expected a public http"):
+        load_source_file(write(tmp_path, text))
+    cfg = load_source_file(write(tmp_path, text + "allow_private_hosts = true\n"))
+    assert cfg.is_fetchable("http://169.254.169.254/feed")
+
+
+@pytest.mark.parametrize(
+    ("url", "fetchable"),
+    [
+        ("https://www.reuters.com/world/a-story-2024-03-19/", True),
+        ("http://93.184.216.34/news", True),
+        ("http://127.0.0.1:8765/courier/", False),
+        ("http://localhost/admin", False),
+        ("http://10.1.2.3/", False),
+        ("http://192.168.0.1/", False),
+        ("http://169.254.169.254/latest/meta-data/", False),
+        ("http://[::1]/", False),
+        ("http://printer.local/", False),
+        ("file:///etc/passwd", False),
+        ("ftp://example.com/a", False),
+        ("javascript:alert(1)", False),
+    ],
+)
+def test_crawled_links_to_internal_hosts_are_refused(
+    tmp_path: Path, url: str, fetchable: bool
+) -> None:
+    cfg = load_source_file(write(tmp_path, GOOD))
+    assert cfg.is_fetchable(url) is fetchable

@@ -8,9 +8,9 @@ as a `Page`. Nothing is parsed here beyond discovery: extraction is the workers'
 
 from __future__ import annotations
 
-import gzip
 import logging
 import re
+import zlib
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -108,7 +108,7 @@ class NewsSpider(Spider):
             yield request
 
     async def _parse_sitemap(self, response: Response) -> AsyncIterator[Request]:
-        root = _xml_root(_gunzip(response.body))
+        root = _xml_root(_gunzip(response.body, self.cfg.limits.max_page_bytes))
         if root is None:
             logger.warning("%s %s: not a sitemap", self.cfg.source_id, response.url)
             self._inc("listing_errors")
@@ -119,7 +119,10 @@ class NewsSpider(Spider):
         ]
         if kind == "sitemapindex":
             for loc, _ in entries:
-                yield self._listing(loc, self._parse_sitemap, 8)
+                if self.cfg.is_fetchable(loc) and self.cfg.is_on_domain(loc):
+                    yield self._listing(loc, self._parse_sitemap, 8)
+                else:
+                    self._inc("urls_refused")
             return
         urls = [loc for loc, _ in entries]
         for request in await self._article_requests(urls, f"sitemap {response.url}"):
@@ -159,6 +162,9 @@ class NewsSpider(Spider):
         """Requests for the article URLs not yet recorded or queued, within limits."""
         candidates: dict[str, str] = {}
         for url in urls:
+            if not self.cfg.is_fetchable(url):
+                self._inc("urls_refused")  # non-HTTP, or an internal address
+                continue
             if not self.cfg.is_on_domain(url) or any(
                 re.search(p, url) for p in self.cfg.article_deny
             ):
@@ -212,13 +218,18 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value(f"dateline/{key}", count)
 
 
-def _gunzip(body: bytes) -> bytes:
-    if body[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(body)
-        except (OSError, EOFError):
-            return b""
-    return body
+def _gunzip(body: bytes, limit: int) -> bytes:
+    """A .gz sitemap, decompressed no further than `limit` bytes (a bomb stops)."""
+    if body[:2] != b"\x1f\x8b":
+        return body
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(body, limit)
+    except zlib.error:
+        return b""
+    if inflater.unconsumed_tail:
+        logger.warning("sitemap larger than %d bytes once decompressed: cut", limit)
+    return data
 
 
 def _xml_root(body: bytes) -> Any:
