@@ -53,6 +53,7 @@ class SourceConfig:
     keep_query_params: tuple[str, ...] = ()
     date_order: str | None = None
     max_age_days: int = 7
+    revisit_hours: int = 0  # re-fetch a still-listed article this long after; 0: never
     enabled: bool = True
     allow_private_hosts: bool = False  # crawl loopback/private addresses (the demo)
     limits: Limits = field(default_factory=Limits)
@@ -287,6 +288,12 @@ def parse_source(path: Path, data: Mapping[str, Any]) -> SourceConfig:
         ),
         max_age_days=r.get(
             "max_age_days", "a positive integer (days)", _positive(int), 7
+        ),
+        revisit_hours=r.get(
+            "revisit_hours",
+            "an integer >= 0 (hours)",
+            lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+            0,
         ),
         enabled=r.get("enabled", "true or false", lambda v: isinstance(v, bool), True),
         allow_private_hosts=r.get(

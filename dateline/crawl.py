@@ -24,6 +24,8 @@ class CrawlSummary:
     listing_errors: int
     enqueue_failed: int
     elapsed: float
+    unchanged: int = 0
+    revisited: int = 0
 
     @property
     def ok(self) -> bool:
@@ -39,6 +41,8 @@ class CrawlSummary:
             f"{self.source_id}: {self.finish_reason}, {self.pages} pages fetched "
             f"({rate:.0f}/min), {self.listed} article URLs listed, {self.known} "
             f"already stored or queued, {self.enqueued} enqueued"
+            + (f", {self.unchanged} feeds/sitemaps unchanged" if self.unchanged else "")
+            + (f", {self.revisited} revisited" if self.revisited else "")
             + (f", {self.errors} download errors" if self.errors else "")
             + (
                 f", {self.listing_errors} feeds/sitemaps/sections FAILED"
@@ -145,6 +149,8 @@ def _summary(source_id: str, stats: dict[str, Any]) -> CrawlSummary:
         errors=int(stats.get("downloader/exception_count", 0))
         - int(stats.get("robotstxt/forbidden", 0)),
         listing_errors=int(stats.get("dateline/listing_errors", 0)),
+        unchanged=int(stats.get("dateline/listings_unchanged", 0)),
+        revisited=int(stats.get("dateline/articles_revisited", 0)),
         enqueue_failed=int(stats.get("dateline/enqueue_failed", 0)),
         elapsed=elapsed,
     )

@@ -10,6 +10,7 @@ from sentence patterns: nothing here reaches the public web.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import random
 import re
@@ -496,8 +497,14 @@ def serve(site: Site, host: str, port: int) -> ThreadingHTTPServer:
                 self.send_error(404)
                 return
             ctype, body = found
+            etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)  # feeds and sitemaps: unchanged since asked
+                self.end_headers()
+                return
             self.send_response(200)
             self.send_header("Content-Type", ctype)
+            self.send_header("ETag", etag)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

@@ -62,7 +62,7 @@ def test_ingest_page_stores_the_seed_record(
     assert record["authors"] == ["Anastasiia Malenko"]
     port = demo_site.port  # type: ignore[attr-defined]
     key = f"127.0.0.1:{port}{courier_url(seed_story())}"
-    assert redis.sismember(keys.STORED_URLS, key)
+    assert redis.zscore(keys.RECORDED_URLS, key) is not None
 
 
 def test_running_the_same_job_twice_changes_nothing(

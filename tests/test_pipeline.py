@@ -179,3 +179,31 @@ def test_a_held_lock_skips_the_source(run: Any, redis: Redis) -> None:
     out = run("crawl", "demo-courier", "demo-ledger").stdout
     assert "demo-ledger: skipped" in out and "demo-courier: finished" in out
     assert redis.get("dateline:lock:crawl:demo-ledger") == b"another-host:1:run"
+
+
+def test_recrawls_are_conditional_and_revisit_when_asked(
+    demo_site: Site, run: Any, redis: Redis, sources_dir: Any
+) -> None:
+    import time
+
+    run("crawl", "demo-courier", "demo-ledger")
+    run("work", "-n", "2", "--burst")
+    demo_site.requests.clear()
+    again = run("crawl", "demo-courier", "demo-ledger").stdout
+    assert again.count("feeds/sitemaps unchanged") == 2  # the RSS feed and the sitemap
+    assert "0 enqueued" in again and article_requests(demo_site) == []
+    # A source that revisits: records older than revisit_hours are fetched again.
+    path = sources_dir / "demo-ledger.toml"
+    path.write_text(
+        path.read_text().replace("max_age_days", "revisit_hours = 1\nmax_age_days")
+    )
+    old = time.time() - 7200
+    redis.zadd(
+        "dateline:recorded", {m: old for m in redis.zrange("dateline:recorded", 0, -1)}
+    )
+    demo_site.requests.clear()
+    revisit = run("crawl", "demo-ledger").stdout
+    assert "32 revisited" in revisit and "32 enqueued" in revisit
+    run("work", "-n", "2", "--burst")
+    status = json.loads(run("status", "--json").stdout)
+    assert status["articles"] == 65  # revisits of unchanged pages change nothing

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -124,7 +125,7 @@ def _record_skip(
 def _mark_recorded(redis: Redis, page_keys: set[str]) -> None:
     """Tell the crawler these URLs need no fetching, and that none is queued now."""
     pipe = redis.pipeline(transaction=False)
-    pipe.sadd(keys.STORED_URLS, *page_keys)
+    pipe.zadd(keys.RECORDED_URLS, dict.fromkeys(page_keys, time.time()))
     pipe.delete(*(keys.QUEUED_URL.format(k) for k in page_keys))
     pipe.execute()
 

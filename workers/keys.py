@@ -5,6 +5,7 @@ Scripts touching several keys must keep them in one Redis Cluster slot ({hash ta
 
 QUEUE = "ingest"
 CONTENT_OWNER = "dateline:content:{}"  # content hash -> article_id of the first copy
-STORED_URLS = "dateline:stored-urls"  # set of url keys whose page is recorded
+RECORDED_URLS = "dateline:recorded"  # zset: url key -> when its page was recorded
+LISTING_VALIDATORS = "dateline:listings:{}"  # source_id -> {url: "etag\tlast-modified"}
 QUEUED_URL = "dateline:queued:{}"  # url key -> enqueued, not yet recorded (SET NX, TTL)
 CRAWL_LOCK = "dateline:lock:crawl:{}"  # source_id -> crawl run holding it

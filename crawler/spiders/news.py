@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import zlib
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
@@ -62,22 +63,62 @@ class NewsSpider(Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
+        listings = [*self.cfg.feeds, *self.cfg.sitemaps]
+        validators = await maybe_deferred_to_future(
+            deferToThread(self._validators, listings)
+        )
         for url in self.cfg.feeds:
-            yield self._listing(url, self._parse_feed, 10)
+            yield self._listing(url, self._parse_feed, 10, validators.get(url))
         for url in self.cfg.sitemaps:
-            yield self._listing(url, self._parse_sitemap, 10)
+            yield self._listing(url, self._parse_sitemap, 10, validators.get(url))
         for url in self.cfg.sections:
             yield self._listing(url, self._parse_section, 5)
 
-    def _listing(self, url: str, callback: Any, priority: int) -> Request:
-        """A feed, sitemap or section request: always fetched, failures counted."""
+    def _listing(
+        self, url: str, callback: Any, priority: int, validator: str | None = None
+    ) -> Request:
+        """A feed, sitemap or section request: always fetched, failures counted;
+        conditional (If-None-Match, If-Modified-Since) when we saw it before."""
+        headers = {}
+        if validator:
+            etag, _, modified = validator.partition("\t")
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
         return Request(
             url,
             callback,
+            headers=headers,
             errback=self._listing_failed,
             dont_filter=True,
             priority=priority,
+            meta={"handle_httpstatus_list": [304]},
         )
+
+    def _unchanged(self, response: Response) -> bool:
+        """A 304 for a conditional listing request; otherwise remember validators."""
+        if response.status == 304:
+            self._inc("listings_unchanged")
+            return True
+        etag = (response.headers.get(b"ETag") or b"").decode("latin-1")
+        modified = (response.headers.get(b"Last-Modified") or b"").decode("latin-1")
+        if (etag or modified) and self.redis is not None:
+            deferToThread(
+                self.redis.hset,
+                keys.LISTING_VALIDATORS.format(self.cfg.source_id),
+                response.url,
+                f"{etag}\t{modified}",
+            )
+        return False
+
+    def _validators(self, urls: list[str]) -> dict[str, str]:
+        if not urls or self.redis is None:
+            return {}
+        values = self.redis.hmget(
+            keys.LISTING_VALIDATORS.format(self.cfg.source_id), urls
+        )
+        return {u: v.decode() for u, v in zip(urls, values, strict=True) if v}
 
     def _listing_failed(self, failure: Any) -> None:
         logger.warning(
@@ -89,6 +130,8 @@ class NewsSpider(Spider):
         self._inc("listing_errors")
 
     async def _parse_feed(self, response: Response) -> AsyncIterator[Request]:
+        if self._unchanged(response):
+            return
         root = _xml_root(response.body)
         entries = [] if root is None else _feed_entries(root)
         if (
@@ -108,6 +151,8 @@ class NewsSpider(Spider):
             yield request
 
     async def _parse_sitemap(self, response: Response) -> AsyncIterator[Request]:
+        if self._unchanged(response):
+            return
         root = _xml_root(_gunzip(response.body, self.cfg.limits.max_page_bytes))
         if root is None:
             logger.warning("%s %s: not a sitemap", self.cfg.source_id, response.url)
@@ -118,11 +163,17 @@ class NewsSpider(Spider):
             (loc, when) for loc, when in _sitemap_entries(root) if self._fresh(when)
         ]
         if kind == "sitemapindex":
-            for loc, _ in entries:
-                if self.cfg.is_fetchable(loc) and self.cfg.is_on_domain(loc):
-                    yield self._listing(loc, self._parse_sitemap, 8)
-                else:
-                    self._inc("urls_refused")
+            children = [
+                loc
+                for loc, _ in entries
+                if self.cfg.is_fetchable(loc) and self.cfg.is_on_domain(loc)
+            ]
+            self._inc("urls_refused", len(entries) - len(children))
+            validators = await maybe_deferred_to_future(
+                deferToThread(self._validators, children)
+            )
+            for loc in children:
+                yield self._listing(loc, self._parse_sitemap, 8, validators.get(loc))
             return
         urls = [loc for loc, _ in entries]
         for request in await self._article_requests(urls, f"sitemap {response.url}"):
@@ -193,15 +244,24 @@ class NewsSpider(Spider):
         return requests
 
     def _known(self, page_keys: list[str]) -> set[str]:
-        """Keys already recorded or queued: one pipelined round trip, in a thread."""
+        """Keys not to fetch: queued, or recorded (and, when the source revisits,
+        recorded less than revisit_hours ago). One pipelined round trip, in a thread."""
         if not page_keys or self.redis is None:
             return set()
         pipe = self.redis.pipeline(transaction=False)
-        pipe.smismember(keys.STORED_URLS, page_keys)
+        pipe.zmscore(keys.RECORDED_URLS, page_keys)
         for key in page_keys:
             pipe.exists(keys.QUEUED_URL.format(key))
-        stored, *queued = pipe.execute()
-        return {k for k, s, q in zip(page_keys, stored, queued, strict=True) if s or q}
+        recorded, *queued = pipe.execute()
+        revisit = self.cfg.revisit_hours * 3600
+        due = time.time() - revisit
+        known = set()
+        for key, when, in_queue in zip(page_keys, recorded, queued, strict=True):
+            if in_queue or (when is not None and (not revisit or when > due)):
+                known.add(key)
+            elif when is not None:
+                self._inc("articles_revisited")
+        return known
 
     def _fresh(self, when: str | None) -> bool:
         """Listed with a date older than max_age_days? Then it is not fetched."""
