@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -59,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     p = command("status", cmd_status, "queue and storage counts")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="refresh in place: rate, ETA, failures by error (Ctrl-C ends)",
+    )
+    p.add_argument(
+        "--interval", type=float, default=2.0, help="seconds between refreshes"
+    )
     p = command("failed", cmd_failed, "list failed jobs: source, URL, stage, error")
     _add_failed_filters(p)
     p.add_argument("--json", action="store_true")
@@ -262,10 +271,50 @@ def status_report() -> dict[str, Any]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    if args.watch:
+        return _watch(args.interval)
     report = status_report()
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
+    _print_status(report)
+    return 0
+
+
+def _watch(interval: float) -> int:
+    """Redraw the status every `interval` seconds with the processing rate, the
+    time left at that rate and the failures grouped by error."""
+    from dateline.operate import failed_jobs
+
+    history: list[tuple[float, int]] = []
+    try:
+        while True:
+            report = status_report()
+            done = report["articles"] + report["no_article"] + report["too_large"]
+            history = [*history[-30:], (time.monotonic(), done)]
+            (t0, d0), (t1, d1) = history[0], history[-1]
+            rate = (d1 - d0) / (t1 - t0) if t1 > t0 else 0.0
+            eta = f"{report['queued'] / rate:.0f} s" if rate > 0 else "-"
+            failures: dict[str, int] = {}
+            for job in failed_jobs(_redis(), settings.QUEUE_NAME):
+                reason = f"{job.stage or '-'}: {job.error[:70]}"
+                failures[reason] = failures.get(reason, 0) + 1
+            sys.stdout.write("\x1b[H\x1b[2J")  # home, clear: redraw in place
+            print(
+                f"dateline status, every {interval:g} s (Ctrl-C to stop)   "
+                f"{datetime.now():%H:%M:%S}"
+            )
+            print(f"rate {rate * 60:.0f} pages/min, ETA for the queue {eta}\n")
+            _print_status(report)
+            for reason, count in sorted(failures.items(), key=lambda f: -f[1]):
+                print(f"  failed {count:>5} x {reason}")
+            sys.stdout.flush()
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _print_status(report: dict[str, Any]) -> None:
     print(
         f"queue '{settings.QUEUE_NAME}' ({report['redis']}): "
         f"{report['queued']} queued, "
@@ -290,7 +339,6 @@ def cmd_status(args: argparse.Namespace) -> int:
                 f"{dups.get('exact', 0):>6} {dups.get('near', 0):>6} "
                 f"{c['no_article']:>10}"
             )
-    return 0
 
 
 def _selected_failed(args: argparse.Namespace) -> list[Any]:

@@ -162,3 +162,24 @@ def test_an_unusable_database_is_one_line(dateline_env: dict, tmp_path: Path) ->
         assert proc.returncode == 1
         assert proc.stderr.startswith("dateline: error: ")
         assert url.replace(":pw@", ":***@") in proc.stderr and ":pw@" not in proc.stderr
+
+
+def test_status_watch_redraws_until_interrupted(dateline_env: dict) -> None:
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import BIN
+
+    proc = subprocess.Popen(
+        [str(BIN / "dateline"), "status", "--watch", "--interval", "0.2"],
+        env=dateline_env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert out.count("\x1b[H\x1b[2J") >= 2 and "pages/min" in out
