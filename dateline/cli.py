@@ -528,13 +528,40 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from dateline.local import read_page
+    from dateline.warc import WarcCounts, is_warc, read_warc
     from workers.dedupe import page_key
     from workers.queueing import IngestQueue
 
     items = _local_inputs(args)
     sources: dict[str, SourceConfig] = {}
-    pages = []
+    queue = IngestQueue.from_settings(_redis())
+    batch: list[Any] = []
+    count = 0
+    warc = WarcCounts()
+
+    def add(page: Any, source: SourceConfig) -> None:
+        nonlocal count, batch
+        batch.append((page, page_key(page.url, source)))
+        if len(batch) >= 200:
+            count += queue.enqueue(batch, force=True)
+            batch = []
+
     for item in items:
+        if is_warc(item.path):
+            fallback = (
+                _source_for(item.source_id or args.source, sources)
+                if (item.source_id or args.source)
+                else None
+            )
+            by_domain = _source_by_domain(fallback)
+            try:
+                for page, source in read_warc(
+                    item.path, by_domain, warc, settings.MAX_PAGE_BYTES
+                ):
+                    add(page, source)
+            except OSError as exc:
+                raise UsageError(f"{item.path}: {exc.strerror or exc}") from None
+            continue
         sid = item.source_id or args.source
         if not sid:
             raise UsageError(
@@ -542,16 +569,31 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             )
         source = _source_for(sid, sources)
         try:
-            page = read_page(item, source.source_id)
+            add(read_page(item, source.source_id), source)
         except OSError as exc:
             raise UsageError(f"{item.path}: {exc.strerror or exc}") from None
-        pages.append((page, page_key(page.url, source)))
-    queue = IngestQueue.from_settings(_redis())
-    count = sum(
-        queue.enqueue(pages[i : i + 200], force=True) for i in range(0, len(pages), 200)
-    )
+    count += queue.enqueue(batch, force=True)
+    if warc.pages or warc.skipped:
+        skipped = ", ".join(f"{n} {why}" for why, n in sorted(warc.skipped.items()))
+        print(
+            f"WARC: {warc.pages} HTML page(s) read; skipped: {skipped or 'none'}",
+            file=sys.stderr,
+        )
     print(f"{count} page(s) enqueued on '{settings.QUEUE_NAME}'", file=sys.stderr)
     return 0
+
+
+def _source_by_domain(fallback: SourceConfig | None) -> Any:
+    """URL -> the configured source whose domains hold it, else `fallback`."""
+    configured = list(load_sources().values())
+
+    def pick(url: str) -> SourceConfig | None:
+        found = next(
+            (c for c in configured if c.allowed_domains and c.is_on_domain(url)), None
+        )
+        return found or fallback
+
+    return pick
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

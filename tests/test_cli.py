@@ -183,3 +183,48 @@ def test_status_watch_redraws_until_interrupted(dateline_env: dict) -> None:
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert out.count("\x1b[H\x1b[2J") >= 2 and "pages/min" in out
+
+
+def test_ingest_a_warc_file_with_its_dates(
+    demo_site: Site, tmp_path: Path, run: Any, redis: Redis
+) -> None:
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "news.warc.gz"
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+
+        def response(url: str, status: str, ctype: str, body: bytes) -> None:
+            headers = StatusAndHeaders(
+                status, [("Content-Type", ctype)], protocol="HTTP/1.1"
+            )
+            writer.write_record(
+                writer.create_warc_record(
+                    url,
+                    "response",
+                    payload=BytesIO(body),
+                    http_headers=headers,
+                    warc_headers_dict={"WARC-Date": "2024-03-19T12:00:00Z"},
+                )
+            )
+
+        base = demo_site.base
+        response(
+            base + courier_url(seed_story()),
+            "200 OK",
+            "text/html; charset=utf-8",
+            demo_site.pages[courier_url(seed_story())][1],
+        )
+        response(base + "/courier/logo.png", "200 OK", "image/png", b"\x89PNG")
+        response(base + "/courier/gone", "404 Not Found", "text/html", b"gone")
+        response("https://elsewhere.example/a", "200 OK", "text/html", b"<p>x</p>")
+    proc = run("ingest", str(path))
+    assert "1 HTML page(s) read" in proc.stderr
+    assert "1 no source for its domain" in proc.stderr and "1 status 404" in proc.stderr
+    run("work", "-n", "1", "--burst")
+    [record] = [json.loads(x) for x in run("export").stdout.splitlines()]
+    assert record["title"] == SEED_TITLE and record["source_id"] == "demo-courier"
+    assert record["fetched_at"] == "2024-03-19T12:00:00Z"
