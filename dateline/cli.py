@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from config.loader import ConfigError, SourceConfig, load_source, load_sources
 from dateline.redis_server import RedisUnavailable, check, private_redis
 from workers import settings
@@ -31,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except (ConfigError, RedisUnavailable, StoreUnavailable, UsageError) as exc:
         print(f"dateline: error: {exc}", file=sys.stderr)
+        return 1
+    except RedisError as exc:
+        where = settings.masked(settings.REDIS_URL or "the private Redis")
+        print(f"dateline: error: lost Redis at {where}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
 from dataclasses import dataclass
 from typing import Any
+
+from redis.exceptions import RedisError
 
 from config.loader import SourceConfig
 from workers import keys
@@ -86,7 +89,9 @@ class CrawlLocks:
         return bool(self._renew(keys=[key], args=[self.run_id, self.ttl]))
 
     def release(self, source_id: str) -> None:
-        self._release(keys=[keys.CRAWL_LOCK.format(source_id)], args=[self.run_id])
+        """Best effort: a lock we cannot release expires with its TTL."""
+        with contextlib.suppress(RedisError):
+            self._release(keys=[keys.CRAWL_LOCK.format(source_id)], args=[self.run_id])
 
 
 def source_settings(cfg: SourceConfig) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 SEED_TITLE = (
     "Ukraine eyes 'strong and far-reaching step' towards NATO membership at July summit"
@@ -378,6 +379,7 @@ class Site:
 
     def __init__(self, base: str) -> None:
         self.base = base.rstrip("/")
+        self.port = urlsplit(self.base).port or 80
         self.pages: dict[str, tuple[str, bytes]] = {}
         self.requests: list[str] = []  # paths served, in order
         self.delay = 0.0  # seconds before each answer: a slow site, for tests

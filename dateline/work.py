@@ -63,8 +63,17 @@ def run_workers(
 def _work(
     redis_url: str, queue_name: str, burst: bool, worker_class: type[Worker]
 ) -> None:
+    from workers import settings
+
     redis = connect(redis_url)
     worker = worker_class(
-        [ingest_queue(redis, queue_name)], connection=redis, serializer=JSONSerializer
+        [ingest_queue(redis, queue_name)],
+        connection=redis,
+        serializer=JSONSerializer,
+        # how soon a job whose worker died is found and retried: the heartbeat
+        # expires after monitoring interval + 60 s, the next maintenance pass acts
+        maintenance_interval=settings.MAINTENANCE_INTERVAL,
+        job_monitoring_interval=settings.JOB_MONITORING_INTERVAL,
+        worker_ttl=settings.WORKER_TTL,  # an idle worker wakes every TTL - 15 s
     )
     worker.work(burst=burst, logging_level="WARNING", with_scheduler=True)

@@ -61,7 +61,6 @@ def demo_site() -> Iterator[Site]:
     port = free_port()
     site = Site(f"http://127.0.0.1:{port}")
     server = serve(site, "127.0.0.1", port)
-    site.port = port  # type: ignore[attr-defined]
     yield site
     server.shutdown()
 
@@ -73,7 +72,7 @@ def sources_dir(tmp_path: Path, demo_site: Site) -> Path:
     directory.mkdir()
     for name in ("demo-courier", "demo-ledger"):
         text = (SOURCES_DIR / f"{name}.toml").read_text()
-        text = text.replace("127.0.0.1:8765", f"127.0.0.1:{demo_site.port}")  # type: ignore[attr-defined]
+        text = text.replace("127.0.0.1:8765", f"127.0.0.1:{demo_site.port}")
         (directory / f"{name}.toml").write_text(text)
     return directory
 

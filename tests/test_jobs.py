@@ -60,7 +60,7 @@ def test_ingest_page_stores_the_seed_record(
     assert record["dateline"]["geonameid"] == 703448
     assert record["credits"]["editors"] == ["Tom Balmforth", "Christina Fincher"]
     assert record["authors"] == ["Anastasiia Malenko"]
-    port = demo_site.port  # type: ignore[attr-defined]
+    port = demo_site.port
     key = f"127.0.0.1:{port}{courier_url(seed_story())}"
     assert redis.zscore(keys.RECORDED_URLS, key) is not None
 

@@ -41,6 +41,9 @@ JOB_TIMEOUT = _int("DATELINE_JOB_TIMEOUT", 180)  # seconds; a job past it is kil
 RESULT_TTL = _int("DATELINE_RESULT_TTL", 3600)  # keep outcomes an hour for `status`
 FAILURE_TTL = _int("DATELINE_FAILURE_TTL", 365 * 24 * 3600)  # until someone re-queues
 QUEUED_TTL = _int("DATELINE_QUEUED_TTL", 24 * 3600)  # "already queued" marker lifetime
+MAINTENANCE_INTERVAL = _int("DATELINE_MAINTENANCE_INTERVAL", 600)  # s, RQ's default
+JOB_MONITORING_INTERVAL = _int("DATELINE_JOB_MONITORING_INTERVAL", 30)  # s
+WORKER_TTL = _int("DATELINE_WORKER_TTL", 420)  # s, RQ's default
 CRAWL_LOCK_TTL = _int("DATELINE_CRAWL_LOCK_TTL", 900)  # s; renewed while crawling
 MAX_PAGE_BYTES = _int("DATELINE_MAX_PAGE_BYTES", 10 * 1024 * 1024)
 # A failed job is tried again after each of these delays (seconds), then it goes to

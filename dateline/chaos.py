@@ -1,0 +1,430 @@
+"""`make chaos`: faults injected into real processes, each ending with an account.
+
+Every scenario runs on its own redis-server (append-only), SQLite file and demo
+site, hands pages to the queue, breaks something, lets the system recover, and
+checks that every page handed over is exactly one of: a stored article, a stored
+duplicate, no_article, a failed job that can be re-queued, or still queued.
+
+    worker-sigkill    a worker and its work horse killed with SIGKILL mid-job
+    redis-restart     Redis shut down and restarted while workers run
+    twice-at-once     the same page delivered twice, two workers
+    poison-payload    a payload that is not a page, among good ones
+    redis-down-crawl  Redis gone during a crawl: the crawl fails, nothing marked seen
+    db-down           the database unreachable during work: jobs fail, retry, succeed
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+
+from redis import Redis
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+from rq.serializers import JSONSerializer
+
+from config.loader import SOURCES_DIR
+from dateline.demosite import Site, serve
+from dateline.redis_server import free_port, ping, server_args
+from workers import keys
+from workers.models import Page
+from workers.queueing import IngestQueue, ingest_queue
+
+EXE = str(Path(sys.executable).parent / "dateline")
+
+
+class Lab:
+    """One scenario's world: Redis, a database, the demo site, the environment."""
+
+    def __init__(self, root: Path, site: Site) -> None:
+        self.root, self.site = root, site
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.db = root / "db.sqlite3"
+        self.redis_proc: subprocess.Popen[bytes] | None = None
+        sources = root / "sources"
+        sources.mkdir()
+        for name in ("demo-courier", "demo-ledger"):
+            text = (SOURCES_DIR / f"{name}.toml").read_text()
+            (sources / f"{name}.toml").write_text(
+                text.replace("127.0.0.1:8765", f"127.0.0.1:{site.port}")
+            )
+        self.env = {
+            **os.environ,
+            "DATELINE_REDIS_URL": self.url,
+            "DATELINE_DATABASE_URL": str(self.db),
+            "DATELINE_SOURCES_DIR": str(sources),
+            "DATELINE_RETRY_INTERVALS": "1,2",
+            "DATELINE_MAINTENANCE_INTERVAL": "3",
+            "DATELINE_JOB_MONITORING_INTERVAL": "2",
+            "DATELINE_WORKER_TTL": "20",
+        }
+        self.start_redis()
+
+    def start_redis(self) -> None:
+        self.redis_proc = subprocess.Popen(
+            server_args(self.root, self.port), stdout=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 20
+        while not ping(self.url, 0.2):
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+        self.redis = Redis.from_url(self.url)
+
+    def stop_redis(self, save: bool = True) -> None:
+        with suppress(Exception):  # the connection drops as the server shuts down
+            self.redis.shutdown(nosave=not save)
+        if self.redis_proc:
+            self.redis_proc.wait(timeout=30)
+
+    def pages(self, count: int) -> list[Page]:
+        paths = sorted(p for p in self.site.pages if "/news/" in p or "/story/" in p)
+        now = datetime.now(UTC)
+        return [
+            Page(
+                url=self.site.base + p,
+                final_url=self.site.base + p,
+                status=200,
+                body=self.site.pages[p][1],
+                fetched_at=now,
+                source_id="demo-ledger" if "ledger" in p else "demo-courier",
+                discovered_via="chaos",
+            )
+            for p in paths[:count]
+        ]
+
+    def enqueue(self, pages: list[Page]) -> None:
+        queue = IngestQueue(self.redis, retry_intervals=(1, 2))
+        queue.enqueue([(p, p.url) for p in pages], force=True)
+
+    def work(self, workers: int = 2, burst: bool = True) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [EXE, "work", "-n", str(workers)] + (["--burst"] if burst else []),
+            env=self.env,
+            text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def settled(self, timeout: float = 240) -> None:
+        """Wait until nothing is queued, running or waiting for a retry."""
+        queue = ingest_queue(self.redis, "ingest")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            busy = (
+                queue.count
+                + StartedJobRegistry(queue=queue).count
+                + ScheduledJobRegistry(queue=queue).count
+            )
+            if not busy:
+                return
+            time.sleep(0.5)
+        raise RuntimeError("the queue did not settle")
+
+    def account(self, urls: set[str]) -> dict[str, int]:
+        """Where each page handed to the queue ended up; `lost` must be 0."""
+        db = sqlite3.connect(self.db) if self.db.exists() else None
+        where: dict[str, list[str]] = {u: [] for u in urls}
+        if db is not None:
+            for url, kind in db.execute("SELECT url, dup_kind FROM articles"):
+                if url in where:
+                    where[url].append("duplicate" if kind else "article")
+            for url, outcome in db.execute("SELECT url, outcome FROM pages"):
+                if url in where:
+                    where[url].append(outcome)
+        queue = ingest_queue(self.redis, "ingest")
+        for registry, label in (
+            (FailedJobRegistry(queue=queue), "failed"),
+            (queue, "queued"),
+        ):
+            ids = registry.get_job_ids()
+            for job in queue.job_class.fetch_many(
+                ids, connection=self.redis, serializer=JSONSerializer
+            ):
+                url = (job.meta or {}).get("url") if job else None
+                if url in where:
+                    where[url].append(label)
+        counts = {
+            "in": len(urls),
+            "article": 0,
+            "duplicate": 0,
+            "no_article": 0,
+            "failed": 0,
+            "queued": 0,
+            "twice": 0,
+            "lost": 0,
+        }
+        for places in where.values():
+            if not places:
+                counts["lost"] += 1
+            elif len(places) > 1:
+                counts["twice"] += 1
+            else:
+                counts[places[0]] = counts.get(places[0], 0) + 1
+        return counts
+
+
+def _kill_group(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> None:
+    with suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
+    proc.wait(timeout=120)
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
+    ).stdout
+    return [int(p) for p in out.split()]
+
+
+def worker_sigkill(lab: Lab) -> set[str]:
+    pages = lab.pages(40)
+    lab.enqueue(pages)
+    proc = lab.work(2, burst=False)
+    started = StartedJobRegistry(queue=ingest_queue(lab.redis, "ingest"))
+    deadline = time.monotonic() + 60
+    while not started.count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    victim = _children(proc.pid)[0]  # one worker process, and the horse it forked
+    for pid in [*_children(victim), victim]:
+        os.kill(pid, signal.SIGKILL)
+    lab.settled()
+    _kill_group(proc)
+    return {p.url for p in pages}
+
+
+def redis_restart(lab: Lab) -> set[str]:
+    pages = lab.pages(40)
+    lab.enqueue(pages)
+    proc = lab.work(2)
+    time.sleep(0.5)
+    lab.stop_redis(save=True)  # append-only file: the queue survives the restart
+    _kill_group(proc, signal.SIGKILL)
+    lab.start_redis()
+    drain = lab.work(2, burst=False)
+    lab.settled()
+    _kill_group(drain)
+    return {p.url for p in pages}
+
+
+def twice_at_once(lab: Lab) -> set[str]:
+    pages = lab.pages(10)
+    lab.enqueue(pages)
+    lab.enqueue(pages)
+    lab.work(2).wait(timeout=300)
+    return {p.url for p in pages}
+
+
+def poison_payload(lab: Lab) -> set[str]:
+    pages = lab.pages(10)
+    queue = ingest_queue(lab.redis, "ingest")
+    queue.enqueue(
+        "workers.jobs.ingest_page",
+        {"schema": 1, "url": "poison://x"},
+        meta={"url": "poison://x"},
+    )
+    lab.enqueue(pages)
+    lab.work(2).wait(timeout=300)
+    return {p.url for p in pages} | {"poison://x"}
+
+
+def redis_down_crawl(lab: Lab) -> set[str]:
+    lab.site.delay = 0.05
+    try:
+        crawl = subprocess.Popen(
+            [EXE, "crawl", "demo-courier", "demo-ledger"],
+            env=lab.env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        queue = ingest_queue(lab.redis, "ingest")
+        deadline = time.monotonic() + 60
+        while queue.count < 5 and time.monotonic() < deadline:
+            time.sleep(0.05)  # some pages are queued, more are on their way
+        lab.stop_redis(save=True)
+        out, err = crawl.communicate(timeout=300)
+    finally:
+        lab.site.delay = 0.0
+    lab.start_redis()
+    queued = ingest_queue(lab.redis, "ingest")
+    urls = {(j.meta or {}).get("url") for j in queued.jobs}
+    marked = lab.redis.zcard(keys.RECORDED_URLS)
+    said = (err.strip().splitlines() or ["(nothing)"])[-1]
+    print(
+        f"    crawl exit {crawl.returncode}: {said[:110]}\n"
+        f"    URLs marked recorded without a record: {marked}"
+    )
+    if crawl.returncode == 0 or marked or not urls:
+        raise AssertionError(
+            "the crawl should queue pages, then fail and mark nothing as recorded"
+        )
+    return {u for u in urls if u}
+
+
+@contextmanager
+def _proxy(target_port: int) -> Iterator[Callable[[bool], None]]:
+    """A TCP proxy to the database whose link can be cut and restored."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    state = {"up": True, "port": listener.getsockname()[1], "conns": []}
+
+    def pipe(a: socket.socket, b: socket.socket) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                with suppress(OSError):
+                    s.close()
+
+    def serve() -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            if not state["up"]:
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", target_port))
+            state["conns"].extend([client, upstream])  # type: ignore[union-attr]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=pipe, args=(a, b), daemon=True).start()
+
+    def switch(up: bool) -> None:
+        state["up"] = up
+        if not up:
+            for conn in state["conns"]:  # type: ignore[union-attr]
+                with suppress(OSError):
+                    conn.close()
+            state["conns"] = []
+
+    threading.Thread(target=serve, daemon=True).start()
+    os.environ["DATELINE_CHAOS_PROXY_PORT"] = str(state["port"])
+    try:
+        yield switch
+    finally:
+        listener.close()
+
+
+def db_down(lab: Lab) -> set[str]:
+    """PostgreSQL behind a proxy that is cut mid-run, then restored."""
+    import psycopg
+
+    base = os.environ.get(
+        "DATELINE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+    )
+    schema = f"dateline_chaos_{os.getpid()}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        admin.execute(f"CREATE SCHEMA {schema}")
+    pages = lab.pages(30)
+    try:
+        with _proxy(5432) as switch:
+            port = os.environ["DATELINE_CHAOS_PROXY_PORT"]
+            url = (
+                f"postgresql://postgres@127.0.0.1:{port}/test"
+                f"?options=-csearch_path%3D{schema}"
+            )
+            lab.env["DATELINE_DATABASE_URL"] = url
+            subprocess.run(
+                [EXE, "db", "upgrade"], env=lab.env, check=True, capture_output=True
+            )
+            lab.enqueue(pages)
+            proc = lab.work(2, burst=False)
+            time.sleep(0.4)
+            switch(False)
+            time.sleep(2)
+            switch(True)
+            lab.settled()
+            _kill_group(proc)
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f"SET search_path = {schema}")
+            rows = admin.execute("SELECT url, dup_kind FROM articles").fetchall()
+            nothing = admin.execute("SELECT url FROM pages").fetchall()
+        export = lab.root / "db.sqlite3"  # account from a copy in the lab's format
+        copy = sqlite3.connect(export)
+        copy.execute("CREATE TABLE articles (url TEXT, dup_kind TEXT)")
+        copy.execute("CREATE TABLE pages (url TEXT, outcome TEXT)")
+        copy.executemany("INSERT INTO articles VALUES (?, ?)", rows)
+        copy.executemany("INSERT INTO pages VALUES (?, 'no_article')", nothing)
+        copy.commit()
+        lab.db = export
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    return {p.url for p in pages}
+
+
+SCENARIOS: dict[str, Callable[[Lab], set[str]]] = {
+    "twice-at-once": twice_at_once,
+    "poison-payload": poison_payload,
+    "worker-sigkill": worker_sigkill,
+    "redis-restart": redis_restart,
+    "redis-down-crawl": redis_down_crawl,
+    "db-down": db_down,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "scenarios",
+        nargs="*",
+        metavar="SCENARIO",
+        help="some of: " + ", ".join(SCENARIOS) + " (default: all)",
+    )
+    args = parser.parse_args(argv)
+    unknown = set(args.scenarios) - set(SCENARIOS)
+    if unknown:
+        parser.error(f"no such scenario: {', '.join(sorted(unknown))}")
+    port = free_port()
+    site = Site(f"http://127.0.0.1:{port}")
+    server = serve(site, "127.0.0.1", port)
+    failures = 0
+    for name in args.scenarios or SCENARIOS:
+        with tempfile.TemporaryDirectory(prefix=f"dateline-chaos-{name}-") as tmp:
+            lab = Lab(Path(tmp), site)
+            started = time.monotonic()
+            try:
+                urls = SCENARIOS[name](lab)
+                counts = lab.account(urls)
+                ok = counts["lost"] == 0 and counts["twice"] == 0
+            except Exception as exc:  # noqa: BLE001 (report and go on to the next)
+                counts, ok = {"error": str(exc)}, False  # type: ignore[dict-item]
+            finally:
+                lab.stop_redis(save=False)
+            failures += not ok
+            shown = " ".join(f"{k}={v}" for k, v in counts.items())
+            print(
+                f"{'ok  ' if ok else 'FAIL'} {name:<17} {shown} "
+                f"({time.monotonic() - started:.0f} s)",
+                flush=True,
+            )
+    server.shutdown()
+    print(
+        json.dumps({"scenarios": len(args.scenarios or SCENARIOS), "failed": failures})
+    )
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
