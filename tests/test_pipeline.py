@@ -10,6 +10,7 @@ import pytest
 from redis import Redis
 
 from dateline.demosite import SEED_TITLE, Site, courier_url, seed_story
+from tests.conftest import run_dateline
 from workers.models import Page
 from workers.queueing import IngestQueue
 
@@ -207,3 +208,51 @@ def test_recrawls_are_conditional_and_revisit_when_asked(
     run("work", "-n", "2", "--burst")
     status = json.loads(run("status", "--json").stdout)
     assert status["articles"] == 65  # revisits of unchanged pages change nothing
+
+
+def test_sigterm_lets_the_running_job_finish(
+    demo_site: Site, dateline_env: dict, redis: Redis, tmp_path: Any
+) -> None:
+    import signal
+    import subprocess
+    import time
+    from datetime import UTC, datetime
+
+    from rq.registry import StartedJobRegistry
+
+    from tests.conftest import BIN
+    from workers.queueing import ingest_queue
+
+    paragraph = "<p>" + "The council debated the budget until late at night. " * 40
+    body = (
+        "<html><body><article><h1>A long council report</h1>"
+        + (paragraph + "</p>") * 1500
+        + "</article></body></html>"
+    ).encode()
+    page = Page(
+        url=demo_site.base + "/courier/news/2024/03/19/long-report",
+        final_url=demo_site.base + "/courier/news/2024/03/19/long-report",
+        status=200,
+        body=body,
+        fetched_at=datetime.now(UTC),
+        source_id="demo-courier",
+        discovered_via="test",
+    )
+    IngestQueue(redis).enqueue([(page, "long")])
+    proc = subprocess.Popen(
+        [str(BIN / "dateline"), "work", "-n", "1"],
+        env=dateline_env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    started = StartedJobRegistry(queue=ingest_queue(redis, "ingest"))
+    deadline = time.monotonic() + 60
+    while not started.count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert started.count == 1  # the job is running now
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=120)
+    assert proc.returncode == 0
+    status = json.loads(run_dateline(dateline_env, "status", "--json").stdout)
+    assert status["articles"] == 1 and status["queued"] == 0 and status["failed"] == 0
