@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test eval eval-dedupe bench bench-dedupe chaos lint clean stop-redis
+.PHONY: help setup demo test eval eval-dedupe bench bench-dedupe chaos fixtures lint clean stop-redis
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ bench-dedupe: $(STAMP)  ## dedupe index at 100,000 articles: memory and latency
 	$(BIN)/python -m dateline.bench
 
 bench: bench-dedupe  ## every benchmark (ratios against ceilings)
+
+fixtures: $(STAMP)  ## regenerate tests/fixtures/*/article.json (review the diff!)
+	$(BIN)/python -m dateline.fixtures
 
 chaos: $(STAMP)  ## inject faults into real processes; every page accounted for
 	$(BIN)/python -m dateline.chaos
