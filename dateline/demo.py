@@ -48,7 +48,7 @@ def run_demo(redis_url: str, workers: int) -> int:
         _say("      " + summary.line())
     _say(f"[2/3] {workers} workers draining queue '{settings.QUEUE_NAME}'")
     run_workers(redis_url, settings.QUEUE_NAME, workers, burst=True)
-    from dateline.cli import status_report
+    from dateline.context import status_report
 
     report = status_report()
     _say(
