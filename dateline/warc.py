@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from warcio.archiveiterator import ArchiveIterator
 
 from config.loader import SourceConfig
-from workers.models import Page
+from workers.models import Page, charset_of
 
 
 @dataclass
@@ -61,7 +61,7 @@ def read_warc(
                 fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
                 source_id=source.source_id,
                 discovered_via=f"warc {path}",
-                declared_charset=_charset(ctype),
+                declared_charset=charset_of(ctype),
             )
             counts.pages += 1
             yield page, source
@@ -72,11 +72,3 @@ def _warc_date(value: str | None) -> datetime:
         return datetime.now(UTC)
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _charset(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        name, _, value = part.strip().partition("=")
-        if name == "charset" and value:
-            return value.strip("\"' ")
-    return None

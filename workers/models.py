@@ -16,6 +16,15 @@ from typing import Any
 PAGE_SCHEMA = 1
 
 
+def charset_of(content_type: str) -> str | None:
+    """The charset parameter of a Content-Type header value, if any."""
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"' ")
+    return None
+
+
 def utc_iso(value: datetime | None) -> str | None:
     """ISO 8601 in UTC with a 'Z', or None. Refuses naive datetimes."""
     if value is None:

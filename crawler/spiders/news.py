@@ -27,7 +27,7 @@ from twisted.internet.threads import deferToThread
 from config.loader import SourceConfig, load_source
 from workers import keys
 from workers.dedupe import page_key
-from workers.models import Page
+from workers.models import Page, charset_of
 from workers.queueing import connect
 
 logger = logging.getLogger(__name__)
@@ -206,7 +206,7 @@ class NewsSpider(Spider):
             fetched_at=datetime.now(UTC),
             source_id=self.cfg.source_id,
             discovered_via=response.meta["discovered_via"],
-            declared_charset=_charset(ctype),
+            declared_charset=charset_of(ctype),
         )
 
     async def _article_requests(self, urls: list[str], via: str) -> list[Request]:
@@ -352,11 +352,3 @@ def _listing_date(value: str | None) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _charset(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        name, _, value = part.strip().partition("=")
-        if name.strip() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
