@@ -63,9 +63,9 @@ def pages(shared: Path | None) -> list[tuple[str, bytes]]:
     return found
 
 
-def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+def timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float]:
     started = time.perf_counter()
-    result = fn()
+    result = fn(*args, **kwargs)
     return result, (time.perf_counter() - started) * 1000
 
 
@@ -90,20 +90,18 @@ def main() -> int:
             for page_url, body in corpus:
                 text, _ = decode_html(body, None)
                 _, ms = timed(
-                    lambda t=text, u=page_url: trafilatura.bare_extraction(
-                        t, url=u, with_metadata=True, include_comments=False
-                    )
+                    trafilatura.bare_extraction,
+                    text,
+                    url=page_url,
+                    with_metadata=True,
+                    include_comments=False,
                 )
                 costs["trafilatura"].append(ms)
-                extracted, ms_e = timed(
-                    lambda b=body, u=page_url: extract_article(b, u, None, fetched)
-                )
+                extracted, ms_e = timed(extract_article, body, page_url, None, fetched)
                 if extracted is None:
                     continue
                 article, ms_n = timed(
-                    lambda e=extracted, u=page_url: normalize_article(
-                        e, SOURCE, fetched, u
-                    )
+                    normalize_article, extracted, SOURCE, fetched, page_url
                 )
 
                 def dedupe(a: Any = article) -> Any:
@@ -127,7 +125,7 @@ def main() -> int:
                     stored_at=datetime.now(UTC),
                     minhash=signature.hex,
                 )
-                _, ms_s = timed(lambda r=record: store.upsert_article(r))
+                _, ms_s = timed(store.upsert_article, record)
                 for key, value in (
                     ("extract", ms_e),
                     ("normalize", ms_n),
