@@ -150,7 +150,7 @@ def test_overlapping_crawls_one_works_the_other_skips(
     from tests.conftest import BIN
 
     demo_site.requests.clear()
-    demo_site.delay = 0.05  # slow enough that the two runs overlap
+    demo_site.delay = 0.2  # slow enough that the two runs overlap (a crawl takes ~3 s)
     try:
         runs = [
             subprocess.Popen(
