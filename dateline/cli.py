@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "write stored records as JSON lines")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.add_argument("--source", help="only this source")
+    p.add_argument(
+        "--since",
+        type=duration,
+        metavar="DURATION",
+        help="only records stored or updated in the last DURATION (6h, 2d)",
+    )
     p = command(
         "clusters",
         cmd_clusters,

@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dateline.context import (
@@ -152,7 +152,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = open_db()
     count = 0
     with _output(args.output) as out:
-        for record in store.iter_records(args.source):
+        since = datetime.now(UTC) - args.since if args.since else None
+        for record in store.iter_records(args.source, since):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     store.close()

@@ -180,3 +180,21 @@ def test_postgres_migrations_are_versioned_and_idempotent(postgres_url: str) -> 
     assert versions == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
     for store in stores:
         store.close()
+
+
+def test_records_changed_since_a_time(store_url: str) -> None:
+    from datetime import timedelta
+
+    store = open_store(store_url)
+    old = stored("a1")
+    store.upsert_article(
+        dataclasses.replace(old, stored_at=datetime.now(UTC) - timedelta(days=2))
+    )
+    store.upsert_article(stored("b1", text="Fresh."))
+    recent = datetime.now(UTC) - timedelta(hours=1)
+    assert [r["article_id"] for r in store.iter_records(changed_since=recent)] == ["b1"]
+    store.upsert_article(stored("a1", text="Revised today."))  # an update counts
+    assert sorted(
+        r["article_id"] for r in store.iter_records(changed_since=recent)
+    ) == ["a1", "b1"]
+    assert len(list(store.iter_records())) == 2

@@ -32,8 +32,10 @@ class Store(Protocol):
     def counts(self) -> dict[str, Any]:
         """Totals and per-source counts of articles, duplicates and skipped pages."""
 
-    def iter_records(self, source_id: str | None = None) -> Iterator[dict[str, Any]]:
-        """Every stored record, oldest first."""
+    def iter_records(
+        self, source_id: str | None = None, changed_since: datetime | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Stored records (of a source, or changed since a time), oldest first."""
 
     def get_record(self, article_id: str) -> dict[str, Any] | None: ...
 

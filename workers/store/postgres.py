@@ -125,6 +125,17 @@ class PostgresStore(SqlStore):
                 cursor.fetchall() if cursor.description else [], cursor.rowcount
             )
 
+    def _stream(self, sql: str, args: Any = ()) -> Iterator[Any]:
+        # a server-side cursor: an export of millions of records in bounded memory
+        with (
+            self.pool.connection() as conn,
+            conn.transaction(),
+            conn.cursor(name="dateline_stream") as cursor,
+        ):
+            cursor.itersize = 500
+            cursor.execute(_placeholders(sql), args)
+            yield from cursor
+
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         with self.pool.connection() as conn, conn.transaction():

@@ -129,13 +129,28 @@ class SqlStore:
             per_source.setdefault(row["source_id"], {})[row["kind"]] = row["n"]
         return _totals(per_source)
 
-    def iter_records(self, source_id: str | None = None) -> Iterator[dict[str, Any]]:
-        sql = f"SELECT {', '.join(COLUMNS)} FROM articles"
-        args: tuple[Any, ...] = ()
+    def iter_records(
+        self, source_id: str | None = None, changed_since: datetime | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Records in the order they were stored; those of one source, or stored or
+        updated at or after `changed_since` (an incremental export)."""
+        where: list[str] = []
+        args: list[Any] = []
         if source_id:
-            sql, args = sql + " WHERE source_id = ?", (source_id,)
-        for row in self._execute(sql + " ORDER BY stored_at, article_id", args):
+            where.append("source_id = ?")
+            args.append(source_id)
+        if changed_since:
+            where.append("COALESCE(updated_at, stored_at) >= ?")
+            args.append(utc_iso(changed_since))
+        sql = f"SELECT {', '.join(COLUMNS)} FROM articles" + (
+            " WHERE " + " AND ".join(where) if where else ""
+        )
+        for row in self._stream(sql + " ORDER BY stored_at, article_id", tuple(args)):
             yield _record(row)
+
+    def _stream(self, sql: str, args: Any = ()) -> Iterator[Any]:
+        """Rows of a query that may be large; a backend may stream them."""
+        yield from self._execute(sql, args)
 
     def revisions(self, article_id: str) -> list[dict[str, Any]]:
         rows = self._execute(
