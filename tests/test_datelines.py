@@ -698,3 +698,40 @@ def test_wire_contact_lines_are_dropped() -> None:
 
 def test_there_are_enough_cases() -> None:
     assert len(WIRE_CASES) + len(NOT_DATELINES) >= 80
+
+
+@pytest.mark.parametrize(
+    ("line", "reporters"),
+    [
+        (
+            "Associated Press writer Acacia Coronado contributed to this report.",
+            [("Acacia Coronado", None)],
+        ),
+        (
+            "Associated Press writers Jane Doe in Kyiv and John Roe in Moscow "
+            "contributed.",
+            [("Jane Doe", "Kyiv"), ("John Roe", "Moscow")],
+        ),
+        (
+            "The Associated Press writers Ann Lee and Bo Chan contributed to this "
+            "story.",
+            [("Ann Lee", None), ("Bo Chan", None)],
+        ),
+    ],
+)
+def test_ap_contributor_lines(
+    line: str, reporters: list[tuple[str, str | None]]
+) -> None:
+    text = "WASHINGTON (AP) — The Senate voted on Tuesday.\n" + line
+    credits = parse_credits(text)
+    assert credits is not None
+    assert [(r["name"], r["place"]) for r in credits.reporters] == reporters
+    assert text[credits.span[0] : credits.span[1]] == line
+
+
+def test_a_mid_story_mention_of_ap_writers_is_not_a_credit_line() -> None:
+    text = (
+        "Associated Press writer Jane Doe contributed to this report.\n"
+        "The story continued after that."
+    )
+    assert parse_credits(text) is None

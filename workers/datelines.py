@@ -461,7 +461,7 @@ def parse_credits(text: str) -> Credits | None:
     """Parse the last wire credit line in `text`, or None."""
     matches = list(CREDITS.finditer(text))
     if not matches:
-        return None
+        return _contributors(text)
     match = matches[-1]
     reporters: list[dict[str, str | None]] = []
     writers: list[str] = []
@@ -486,6 +486,28 @@ def parse_credits(text: str) -> Credits | None:
         editors=tuple(dict.fromkeys(editors)),
         raw=match.group(0),
         span=match.span(),
+    )
+
+
+# AP style: "Associated Press writers Jane Doe in Kyiv and John Roe contributed to
+# this report." as the story's last paragraph.
+CONTRIBUTED = re.compile(
+    r"(?:^|\n)(?P<line>(?:The )?Associated Press (?:writers?|reporters?|"
+    r"correspondents?) (?P<names>[^\n]{3,200}?) contributed(?: to this (?:report|"
+    r"story))?(?: from [^\n.]+)?\.)\s*$"
+)
+
+
+def _contributors(text: str) -> Credits | None:
+    match = CONTRIBUTED.search(text)
+    if not match:
+        return None
+    return Credits(
+        reporters=tuple(_reporters(match.group("names"))),
+        writers=(),
+        editors=(),
+        raw=match.group("line"),
+        span=match.span("line"),
     )
 
 
