@@ -277,7 +277,7 @@ def redis_down_crawl(lab: Lab) -> set[str]:
 
 
 @contextmanager
-def _proxy(target_port: int) -> Iterator[Callable[[bool], None]]:
+def _proxy(target_port: int) -> Iterator[tuple[int, Callable[[bool], None]]]:
     """A TCP proxy to the database whose link can be cut and restored."""
     listener = socket.create_server(("127.0.0.1", 0))
     state = {"up": True, "port": listener.getsockname()[1], "conns": []}
@@ -316,9 +316,8 @@ def _proxy(target_port: int) -> Iterator[Callable[[bool], None]]:
             state["conns"] = []
 
     threading.Thread(target=serve, daemon=True).start()
-    os.environ["DATELINE_CHAOS_PROXY_PORT"] = str(state["port"])
     try:
-        yield switch
+        yield int(state["port"]), switch  # type: ignore[call-overload]
     finally:
         listener.close()
 
@@ -336,8 +335,7 @@ def db_down(lab: Lab) -> set[str]:
         admin.execute(f"CREATE SCHEMA {schema}")
     pages = lab.pages(30)
     try:
-        with _proxy(5432) as switch:
-            port = os.environ["DATELINE_CHAOS_PROXY_PORT"]
+        with _proxy(5432) as (port, switch):
             url = (
                 f"postgresql://postgres@127.0.0.1:{port}/test"
                 f"?options=-csearch_path%3D{schema}"

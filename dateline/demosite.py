@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import random
 import re
 import threading
@@ -21,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 SEED_TITLE = (
     "Ukraine eyes 'strong and far-reaching step' towards NATO membership at July summit"
@@ -260,7 +262,7 @@ def ledger_url(story: Story, number: int) -> str:
     return f"/ledger/story/{story.slug}-{number}.html"
 
 
-_MYT = __import__("zoneinfo").ZoneInfo("Asia/Kuala_Lumpur")
+_MYT = ZoneInfo("Asia/Kuala_Lumpur")
 
 
 def courier_page(story: Story, base: str, charset: str = "utf-8") -> str:
@@ -308,11 +310,11 @@ def courier_page(story: Story, base: str, charset: str = "utf-8") -> str:
 
 def ledger_page(story: Story, number: int, base: str, malformed: bool = False) -> str:
     author = story.author or "Ledger wire desk"
-    local = story.published.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London"))
+    local = story.published.astimezone(ZoneInfo("Europe/London"))
     ld = (
         '{"@context": "https://schema.org", "@type": "NewsArticle", '
-        f'"headline": {_json(story.title)}, "datePublished": "{local.isoformat()}", '
-        f'"author": {{"@type": "Person", "name": {_json(author)}}}, '
+        f'"headline": {json.dumps(story.title)}, "datePublished": "{local.isoformat()}", '
+        f'"author": {{"@type": "Person", "name": {json.dumps(author)}}}, '
         '"publisher": {"@type": "Organization", "name": "The Northern Ledger"}}'
     )
     body = _paras(story)
@@ -336,12 +338,6 @@ def ledger_page(story: Story, number: int, base: str, malformed: bool = False) -
 <div class="share-tools">Share this story: Facebook | X | Email</div>
 <div class="most-read"><h2>Most read</h2><ol><li><a href="{base}/ledger/">Back to the front page</a></li></ol></div>
 </div></div></body></html>"""
-
-
-def _json(value: str) -> str:
-    import json
-
-    return json.dumps(value)
 
 
 def no_article_page(base: str) -> str:

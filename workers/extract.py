@@ -118,28 +118,18 @@ def extract_article(
     if tree is None:
         return None
     declared = _declared_metadata(tree)
-    doc: Any = trafilatura.bare_extraction(
+    doc = _trafilatura(
         tree,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        deduplicate=False,
+        url,
         favor_precision=True,
+        with_metadata=True,
         date_extraction_params=_date_params(fetched_at),
     )
-    main_text = (getattr(doc, "text", None) or "") if doc else ""
+    main_text = _text_of(doc)
     if len(main_text) < PRECISE_ENOUGH:
         # Precision mode trims trailing boilerplate from long stories but can cut a
         # short one: below this length, trafilatura's balanced mode decides.
-        balanced: Any = trafilatura.bare_extraction(
-            tree,
-            url=url,
-            include_comments=False,
-            include_tables=True,
-            deduplicate=False,
-        )
-        main_text = (getattr(balanced, "text", None) or "") if balanced else main_text
+        main_text = _text_of(_trafilatura(tree, url)) or main_text
     titles = [*declared["titles"], *_present(getattr(doc, "title", None))]
     sites = [*declared["site_names"], *_present(getattr(doc, "sitename", None))]
     authors = declared["authors"] or _split_authors(getattr(doc, "author", None))
@@ -169,6 +159,22 @@ def extract_article(
         date_candidates=tuple(dates),
         encoding=encoding,
     )
+
+
+def _trafilatura(tree: Any, url: str, **mode: Any) -> Any:
+    """trafilatura as Dateline runs it: comments off, tables in, no dedup cache."""
+    return trafilatura.bare_extraction(
+        tree,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
+        **mode,
+    )
+
+
+def _text_of(doc: Any) -> str:
+    return (getattr(doc, "text", None) or "") if doc else ""
 
 
 def _date_params(fetched_at: datetime | None) -> dict[str, Any]:

@@ -49,12 +49,14 @@ def ingest_page(payload: dict[str, Any]) -> dict[str, Any]:
     with _stage("load", page):
         source = _source(page.source_id)
         store, redis = _store(), _redis()
-    page_keys = {page_key(page.url, source), page_key(page.final_url, source)}
+    final_key = page_key(page.final_url, source)
+    page_keys = {page_key(page.url, source), final_key}
     if len(page.body) > settings.MAX_PAGE_BYTES:
         return _record_skip(
             store,
             redis,
             page,
+            final_key,
             page_keys,
             "too_large",
             f"{len(page.body)} bytes > {settings.MAX_PAGE_BYTES}",
@@ -65,7 +67,13 @@ def ingest_page(payload: dict[str, Any]) -> dict[str, Any]:
         )
     if extracted is None:
         return _record_skip(
-            store, redis, page, page_keys, "no_article", "no article body found"
+            store,
+            redis,
+            page,
+            final_key,
+            page_keys,
+            "no_article",
+            "no article body found",
         )
     with _stage("normalize", page):
         article = normalize_article(extracted, source, page.fetched_at, page.final_url)
@@ -104,13 +112,14 @@ def _record_skip(
     store: Store,
     redis: Redis,
     page: Page,
+    final_key: str,
     page_keys: set[str],
     outcome: str,
     reason: str,
 ) -> dict[str, Any]:
     with _stage("store", page):
         store.record_page(
-            page_key(page.final_url, _source(page.source_id)),
+            final_key,
             page.source_id,
             page.final_url,
             outcome,
