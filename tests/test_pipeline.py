@@ -26,6 +26,11 @@ def test_crawl_work_status_and_an_incremental_recrawl(
 ) -> None:
     crawl = run("crawl", "demo-courier", "demo-ledger")
     assert "demo-courier: finished" in crawl.stdout
+    # each article counted once, though the feed and both sections list it
+    assert (
+        "demo-courier: finished" in crawl.stdout
+        and "35 article URLs listed" in crawl.stdout
+    )
     enqueued = int(redis.llen("rq:queue:ingest"))
     # 33 courier articles + the no-article page; 32 ledger articles
     assert enqueued == 34 + 32

@@ -53,6 +53,7 @@ class NewsSpider(Spider):
             allow=self.cfg.article_allow, deny=self.cfg.article_deny
         )
         self.requested = 0  # article requests issued, against limits.max_pages
+        self.listed: set[str] = set()  # page keys met in this crawl's listings
         self.redis: Any = None
 
     @classmethod
@@ -220,7 +221,10 @@ class NewsSpider(Spider):
                 re.search(p, url) for p in self.cfg.article_deny
             ):
                 continue
-            candidates.setdefault(page_key(url, self.cfg), url)
+            key = page_key(url, self.cfg)
+            if key not in self.listed:  # a feed and a section may list one article
+                candidates.setdefault(key, url)
+        self.listed.update(candidates)
         self._inc("articles_listed", len(candidates))
         known = await maybe_deferred_to_future(
             deferToThread(self._known, list(candidates))
