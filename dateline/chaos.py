@@ -37,6 +37,7 @@ from rq.serializers import JSONSerializer
 
 from config.loader import SOURCES_DIR
 from dateline.demosite import Site, serve
+from dateline.operate import job_urls
 from dateline.redis_server import free_port, ping, server_args
 from workers import keys
 from workers.models import Page
@@ -155,9 +156,9 @@ class Lab:
             for job in queue.job_class.fetch_many(
                 ids, connection=self.redis, serializer=JSONSerializer
             ):
-                url = (job.meta or {}).get("url") if job else None
-                if url in where:
-                    where[url].append(label)
+                for url in job_urls(job) if job else []:
+                    if url in where:
+                        where[url].append(label)
         counts = {
             "in": len(urls),
             "article": 0,

@@ -123,7 +123,8 @@ def cmd_failed(args: argparse.Namespace) -> int:
         print(f"{len(group)} x {reason}")
         for job in group:
             when = job.failed_at.strftime("%Y-%m-%d %H:%M") if job.failed_at else "?"
-            print(f"    {job.job_id}  {when}  {job.source_id}  {job.url}")
+            more = f" (+{job.pages - 1} more pages)" if job.pages > 1 else ""
+            print(f"    {job.job_id}  {when}  {job.source_id}  {job.url}{more}")
     print(f"{len(jobs)} failed job(s) in {len(groups)} group(s)", file=sys.stderr)
     return 0
 

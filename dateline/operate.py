@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,10 +19,11 @@ from workers.queueing import ingest_queue
 class FailedJob:
     job_id: str
     source_id: str | None
-    url: str | None
+    url: str | None  # its (first) page's URL
     stage: str | None
     error: str
     failed_at: datetime | None
+    pages: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -31,16 +33,48 @@ class FailedJob:
             "stage": self.stage,
             "error": self.error,
             "failed_at": self.failed_at.isoformat() if self.failed_at else None,
+            "pages": self.pages,
         }
 
 
 def queue_status(redis: Redis, queue_name: str) -> dict[str, int]:
+    """Pages (not jobs: a job holds a few) queued, in progress and failed."""
     queue = ingest_queue(redis, queue_name)
     return {
-        "queued": queue.count,
-        "in_progress": StartedJobRegistry(queue=queue).count,
-        "failed": FailedJobRegistry(queue=queue).count,
+        "queued": pages_in(redis, queue.get_job_ids()),
+        "in_progress": pages_in(redis, StartedJobRegistry(queue=queue).get_job_ids()),
+        "failed": pages_in(redis, FailedJobRegistry(queue=queue).get_job_ids()),
     }
+
+
+def pages_in(redis: Redis, job_ids: list[str], chunk: int = 1000) -> int:
+    """How many pages these jobs hold, read from their meta in pipelined chunks."""
+    total = 0
+    for start in range(0, len(job_ids), chunk):
+        pipe = redis.pipeline(transaction=False)
+        for job_id in job_ids[start : start + chunk]:
+            pipe.hget(Job.key_for(job_id), "meta")
+        for raw in pipe.execute():
+            if raw is None:
+                continue  # gone since listed
+            try:
+                total += int(json.loads(raw).get("pages", 1))
+            except (ValueError, TypeError, AttributeError):
+                total += 1
+    return total
+
+
+def job_urls(job: Job) -> list[str]:
+    """The URLs of a job's pages."""
+    args = job.args[0] if job.args else None
+    if isinstance(args, dict):
+        args = [args]
+    if isinstance(args, list):
+        urls = [p.get("url") for p in args if isinstance(p, dict)]
+        if urls and all(isinstance(u, str) for u in urls):
+            return urls  # type: ignore[return-value]
+    url = (job.meta or {}).get("url")
+    return [url] if url else []
 
 
 def failed_jobs(redis: Redis, queue_name: str) -> list[FailedJob]:
@@ -63,6 +97,7 @@ def failed_jobs(redis: Redis, queue_name: str) -> list[FailedJob]:
                 stage=meta.get("stage"),
                 error=meta.get("error") or _last_line(traceback_of(job)),
                 failed_at=job.ended_at,
+                pages=int(meta.get("pages", 1)),
             )
         )
     return found

@@ -1,8 +1,12 @@
 """`dateline work`: N RQ worker processes on the ingest queue.
 
 The parent imports and warms trafilatura and dateparser once, then forks the
-workers; each RQ worker forks a work horse per job, which inherits the warm
-imports (measured: ~250 ms per job when the child had to import them itself).
+workers. Each worker runs its jobs in its own process (`DatelineWorker`): RQ's
+default fork per job costs about 11 ms, more than half an extraction, and would
+drop the worker's connections and caches with every job. What the fork gave is
+kept: heartbeats while a job runs (a thread), the job timeout (SIGALRM, as RQ's
+death penalty does it) and a hard stop when a job outlives its timeout, after which
+RQ's abandoned-job recovery re-queues it and the parent starts a new worker.
 SIGTERM or Ctrl-C lets each worker finish its current job, then exit.
 """
 
@@ -12,14 +16,57 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from typing import Any
 
-from rq import Worker
+from rq import Queue, SimpleWorker
+from rq.executions import Execution
+from rq.job import Job
 from rq.serializers import JSONSerializer
+from rq.worker import BaseWorker, WorkerStatus
 
 from workers.queueing import connect, ingest_queue
 
 logger = logging.getLogger(__name__)
+STUCK_EXIT = 75  # a worker that stopped itself on a stuck job: start another
+
+
+class DatelineWorker(SimpleWorker):
+    """A worker that runs jobs in-process and keeps the fork worker's safety nets."""
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        execution = self.prepare_execution(job)
+        done = threading.Event()
+        beat = threading.Thread(
+            target=self._beat, args=(job, execution, done), daemon=True
+        )
+        beat.start()
+        try:
+            self.perform_job(job, queue, execution)
+        finally:
+            done.set()
+            beat.join()
+        self.set_state(WorkerStatus.IDLE)
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        # as the fork worker: the monitoring interval + 60 s, so a dead worker's
+        # job is found in about 90 s rather than its whole timeout later
+        return BaseWorker.get_heartbeat_ttl(self, job, working_time)
+
+    def _beat(self, job: Job, execution: Execution, done: threading.Event) -> None:
+        started = time.monotonic()
+        while not done.wait(self.job_monitoring_interval):
+            overdue = time.monotonic() - started > (job.timeout or 0) + 60
+            if job.timeout and job.timeout > 0 and overdue:
+                # SIGALRM did not stop it (stuck in C code): give the job up to
+                # RQ's abandoned-job recovery, as the fork worker kills its horse
+                logger.error("job %s is stuck past its timeout; exiting", job.id)
+                os._exit(STUCK_EXIT)
+            try:
+                self.maintain_heartbeats(job, execution)
+            except Exception as exc:  # Redis away: the job's own calls will say so
+                logger.warning("heartbeat for job %s failed: %s", job.id, exc)
 
 
 def run_workers(
@@ -27,41 +74,51 @@ def run_workers(
     queue_name: str,
     count: int,
     burst: bool,
-    worker_class: type[Worker] = Worker,
+    worker_class: type[BaseWorker] = DatelineWorker,
 ) -> int:
     """Run `count` workers until the queue is empty (burst) or a signal; exit code."""
     from workers import jobs
 
     jobs.warm()
     ctx = multiprocessing.get_context("fork")
-    procs = [
-        ctx.Process(
+    stopping = threading.Event()
+
+    def start(i: int) -> Any:
+        proc = ctx.Process(
             target=_work,
             args=(redis_url, queue_name, burst, worker_class),
             name=f"dateline-worker-{i}",
         )
-        for i in range(count)
-    ]
-    for proc in procs:
         proc.start()
+        return proc
+
+    procs = [start(i) for i in range(count)]
 
     def forward(signum: int, _frame: Any) -> None:
+        stopping.set()
         for proc in procs:
             if proc.pid and proc.is_alive():
                 os.kill(proc.pid, signum)
 
     previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        for proc in procs:
-            proc.join()
+        while True:
+            for proc in procs:
+                proc.join()
+            stuck = [i for i, p in enumerate(procs) if p.exitcode == STUCK_EXIT]
+            if not stuck or stopping.is_set():
+                break
+            for i in stuck:
+                logger.warning("worker %d stopped on a stuck job; starting another", i)
+                procs[i] = start(i)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return max((p.exitcode or 0 for p in procs), default=0)
+    return max((p.exitcode or 0 for p in procs if p.exitcode != STUCK_EXIT), default=0)
 
 
 def _work(
-    redis_url: str, queue_name: str, burst: bool, worker_class: type[Worker]
+    redis_url: str, queue_name: str, burst: bool, worker_class: type[BaseWorker]
 ) -> None:
     from workers import settings
 

@@ -99,6 +99,7 @@ def dateline_env(
 
     monkeypatch.setattr(settings, "DATABASE_URL", env["DATELINE_DATABASE_URL"])
     monkeypatch.setattr(settings, "REDIS_URL", redis_url)
+    monkeypatch.setattr(settings, "RETRY_INTERVALS", (0, 0))
     jobs.reset_connections()
     return {**os.environ, **env}
 

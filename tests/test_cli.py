@@ -16,6 +16,7 @@ from dateline.demosite import (
     seed_story,
     windows_1252_story,
 )
+from dateline.operate import queue_status
 from dateline.redis_server import free_port
 
 
@@ -103,7 +104,7 @@ def test_ingest_local_pages_then_work(
     path = tmp_path / "seed.html"
     path.write_bytes(demo_site.pages[courier_url(seed_story())][1])
     run("ingest", str(path), "--source", "demo-courier")
-    assert redis.llen("rq:queue:ingest") == 1
+    assert queue_status(redis, "ingest")["queued"] == 1
     run("work", "-n", "1", "--burst")
     records = [json.loads(x) for x in run("export").stdout.splitlines()]
     assert [r["title"] for r in records] == [SEED_TITLE]

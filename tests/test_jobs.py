@@ -12,7 +12,9 @@ from rq.serializers import JSONSerializer
 
 from dateline.demosite import SEED_TITLE, Site, courier_url, seed_story
 from dateline.operate import failed_jobs, requeue, traceback_of
+from dateline.work import DatelineWorker
 from workers import jobs, keys, settings
+from workers.dedupe import page_key
 from workers.models import Page
 from workers.queueing import IngestQueue, ingest_queue
 from workers.store import open_store
@@ -145,7 +147,9 @@ def test_failures_are_retried_then_kept_with_stage_and_payload(
     [failed] = failed_jobs(redis, "ingest")
     job = Job.fetch(failed.job_id, connection=redis, serializer=JSONSerializer)
     assert job.retries_left == 0  # three attempts were made
-    assert Page.from_payload(job.args[0]) == page  # the payload is intact
+    [payload] = job.args[0]
+    body = redis.get(payload["body_key"])  # the body waits beside the failed job
+    assert Page.from_payload(payload, body) == page  # the page is intact
     assert "StageError: load failed" in (traceback_of(job) or "")  # traceback kept
 
 
@@ -165,3 +169,94 @@ def test_a_poison_payload_fails_at_once_and_the_queue_flows_on(
     [failed] = failed_jobs(redis, "ingest")
     assert failed.stage == "payload" and "PoisonPayload" in failed.error
     assert [r["title"] for r in records()] == [SEED_TITLE]
+
+
+def courier_pages(site: Site, count: int) -> list[Page]:
+    paths = [p for p in site.pages if p.startswith("/courier/news/2024/")]
+    paths = [p for p in paths if p != site.no_article_path][:count]
+    return [page_of(site, p) for p in paths]
+
+
+def test_a_job_of_several_pages_stores_them_together_and_drops_their_bodies(
+    demo_site: Site, dateline_env: dict, redis: Redis
+) -> None:
+    pages = courier_pages(demo_site, 5)
+    queue = IngestQueue(redis, pages_per_job=8)
+    source = jobs._source("demo-courier")
+    assert queue.enqueue([(p, page_key(p.url, source)) for p in pages]) == 5
+    assert ingest_queue(redis, "ingest").count == 1  # one job holds the five
+    assert len(redis.keys(keys.PAGE_BODY.format("*"))) == 5
+    DatelineWorker(
+        [ingest_queue(redis, "ingest")], connection=redis, serializer=JSONSerializer
+    ).work(burst=True)
+    assert sorted(r["url"] for r in records()) == sorted(p.url for p in pages)
+    assert redis.keys(keys.PAGE_BODY.format("*")) == []  # recorded: bodies gone
+    assert redis.keys(keys.QUEUED_URL.format("*")) == []
+
+
+def test_a_page_failing_in_a_job_of_several_fails_alone_and_the_rest_are_stored(
+    demo_site: Site, dateline_env: dict, redis: Redis, sources_dir: Any
+) -> None:
+    bad = page_of(demo_site, courier_url(seed_story()), source_id="renamed-outlet")
+    good = [p for p in courier_pages(demo_site, 4) if p.url != bad.url][:3]
+    batch = [*good[:2], bad, good[2]]
+    queue = IngestQueue(redis, pages_per_job=8)
+    # one source per job: the renamed outlet's page would get a job of its own;
+    # put it in the same job to see a page fail among others
+    payloads = []
+    for i, page in enumerate(batch):
+        body_key = keys.PAGE_BODY.format(i)
+        redis.set(body_key, page.body)
+        payloads.append(page.to_payload(body_key))
+    result = jobs.ingest_pages(payloads)
+    assert [f[0] for f in result["failed"]] == [bad.url]
+    assert sorted(r["url"] for r in records()) == sorted(p.url for p in good)
+    # the failing page was queued again alone; run alone it lands in the failed
+    # registry with its stage and reason, its body kept for a re-queue
+    DatelineWorker(
+        [ingest_queue(redis, "ingest")], connection=redis, serializer=JSONSerializer
+    ).work(burst=True)
+    [failed] = failed_jobs(redis, "ingest")
+    assert (failed.stage, failed.url) == ("load", bad.url)
+    assert "renamed-outlet" in failed.error
+    assert redis.exists(keys.PAGE_BODY.format(2))
+    (sources_dir / "renamed-outlet.toml").write_text(
+        (sources_dir / "demo-courier.toml").read_text()
+    )
+    jobs.reset_connections()
+    requeue(redis, "ingest", [failed])
+    DatelineWorker(
+        [ingest_queue(redis, "ingest")], connection=redis, serializer=JSONSerializer
+    ).work(burst=True)
+    assert len(records()) == 4 and failed_jobs(redis, "ingest") == []
+    assert queue.redis.keys(keys.PAGE_BODY.format("*")) == []
+
+
+def test_a_job_run_again_after_its_pages_were_recorded_changes_nothing(
+    demo_site: Site, dateline_env: dict, redis: Redis
+) -> None:
+    pages = courier_pages(demo_site, 3)
+    payloads = []
+    for page in pages:
+        body_key = keys.PAGE_BODY.format(page.url)
+        redis.set(body_key, page.body)
+        payloads.append(page.to_payload(body_key))
+    first = jobs.ingest_pages(payloads)
+    assert {o["change"] for o in first["outcomes"]} == {"inserted"}
+    again = jobs.ingest_pages(payloads)  # at-least-once: the bodies are gone now
+    assert {o["outcome"] for o in again["outcomes"]} == {"already_recorded"}
+    assert again["failed"] == [] and len(records()) == 3
+
+
+def test_a_lost_body_of_an_unrecorded_page_is_a_load_failure_not_a_silent_skip(
+    demo_site: Site, dateline_env: dict, redis: Redis
+) -> None:
+    [page] = courier_pages(demo_site, 1)
+    payload = page.to_payload(keys.PAGE_BODY.format("never-stored"))
+    try:
+        jobs.ingest_pages([payload])
+    except jobs.StageError as exc:
+        assert exc.stage == "load" and "gone" in exc.reason
+    else:
+        raise AssertionError("a page without its body was not reported")
+    assert records() == []

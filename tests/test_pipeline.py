@@ -10,11 +10,16 @@ import pytest
 from redis import Redis
 
 from dateline.demosite import SEED_TITLE, Site, courier_url, seed_story
+from dateline.operate import queue_status
 from tests.conftest import run_dateline
 from workers.models import Page
 from workers.queueing import IngestQueue
 
 pytestmark = pytest.mark.slow
+
+
+def queued_pages(redis: Redis) -> int:
+    return queue_status(redis, "ingest")["queued"]
 
 
 def article_requests(site: Site) -> list[str]:
@@ -31,7 +36,7 @@ def test_crawl_work_status_and_an_incremental_recrawl(
         "demo-courier: finished" in crawl.stdout
         and "35 article URLs listed" in crawl.stdout
     )
-    enqueued = int(redis.llen("rq:queue:ingest"))
+    enqueued = queued_pages(redis)
     # 33 courier articles + the no-article page; 32 ledger articles
     assert enqueued == 34 + 32
     run("work", "-n", "2", "--burst", timeout=300)
@@ -88,7 +93,7 @@ def test_the_same_page_enqueued_twice_for_two_workers_gives_one_record(
     queue = IngestQueue(redis)
     for _ in range(6):
         queue.enqueue([(page, "seed")], force=True)
-    assert redis.llen("rq:queue:ingest") == 6
+    assert queued_pages(redis) == 6
     run("work", "-n", "2", "--burst")
     status = json.loads(run("status", "--json").stdout)
     failed = run("failed").stdout
@@ -176,7 +181,7 @@ def test_overlapping_crawls_one_works_the_other_skips(
     assert text.count("demo-courier: finished") == 1
     fetched = article_requests(demo_site)
     assert len(fetched) == len(set(fetched)) == 34 + 32  # nothing fetched twice
-    assert redis.llen("rq:queue:ingest") == 66
+    assert queued_pages(redis) == 66
     assert not redis.exists("dateline:lock:crawl:demo-courier")  # released
 
 

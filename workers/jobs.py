@@ -1,33 +1,37 @@
 """RQ jobs: the one place where the stages meet Redis, storage and settings.
 
-`ingest_page` runs extract -> normalize -> dedupe -> store on one page. It is
-idempotent (RQ delivers at least once): the same payload run twice, or by two
-workers at once, leaves one record. A failure is raised with the stage that failed
-recorded in the job's meta, so `dateline failed` can say where and why.
+`ingest_pages` runs extract -> normalize -> dedupe on each page of a job, then
+stores the job's records in one transaction. It is idempotent (RQ delivers at
+least once): the same pages run twice, or by two workers at once, leave one record
+each. A page that fails is raised, alone, with the stage that failed recorded in
+its job's meta, so `dateline failed` can say where and why.
 """
 
 from __future__ import annotations
 
+import binascii
 import logging
 import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from redis import Redis
 from rq import get_current_job
+from rq.timeouts import JobTimeoutException
 
 from config.loader import SourceConfig, load_source
 from workers import keys, settings
 from workers.dedupe import fingerprint, page_key, url_key
 from workers.dedupe_index import DedupeIndex, text_signature
 from workers.extract import extract_article
-from workers.models import Page, StoredArticle
+from workers.models import Page, SkippedPage, StoredArticle
 from workers.normalize import normalize_article
-from workers.queueing import connect
+from workers.queueing import IngestQueue, connect
 from workers.store import Store, open_store
 
 logger = logging.getLogger(__name__)
@@ -36,52 +40,139 @@ logger = logging.getLogger(__name__)
 class StageError(RuntimeError):
     """A stage failed on a page; the message names the stage and the reason."""
 
+    def __init__(self, stage: str, reason: str) -> None:
+        super().__init__(f"{stage} failed: {reason}")
+        self.stage = stage
+        self.reason = reason
+
+
+@dataclass
+class Batch:
+    """What a job's pages came to, written together once every page is through."""
+
+    articles: list[StoredArticle] = field(default_factory=list)
+    skipped: list[SkippedPage] = field(default_factory=list)
+    recorded: set[str] = field(default_factory=set)  # url keys the crawler may skip
+    bodies: list[str] = field(default_factory=list)  # Redis keys to drop once written
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    article_outcome: dict[str, int] = field(default_factory=dict)  # id -> outcomes[i]
+    failed: list[tuple[dict[str, Any], StageError]] = field(default_factory=list)
+    unfinished: list[dict[str, Any]] = field(default_factory=list)
+
 
 def ingest_page(payload: dict[str, Any]) -> dict[str, Any]:
-    """Extract, normalize, dedupe and store one page; returns what happened."""
+    """One page: a job of a single page (and jobs queued before batching)."""
+    return ingest_pages([payload])["outcomes"][0]
+
+
+def ingest_pages(payloads: list[dict[str, Any]]) -> dict[str, Any]:
+    """Extract, normalize, dedupe and store a job's pages; returns what happened.
+
+    The records are written in one transaction, then the pages are marked
+    recorded. A page that fails in a job of several is queued again alone, so the
+    failed registry holds exactly the pages that fail, each with its stage and
+    reason; a job of one page fails with its page.
+    """
+    if not _readable(payloads):
+        reason = "PoisonPayload: not a list of page payloads with source_id and url"
+        _give_up(reason)
+        raise StageError("payload", reason)
+    with _stage("load"):
+        store, redis = _store(), _redis()
+        bodies = _bodies(redis, payloads)
+    batch = Batch()
+    for i, payload in enumerate(payloads):
+        try:
+            _ingest_one(payload, bodies[i], redis, batch)
+        except StageError as exc:
+            batch.failed.append((payload, exc))
+        except JobTimeoutException as exc:
+            # this page ran out the job's time: it goes alone, the rest to a new job
+            batch.failed.append((payload, StageError("timeout", str(exc))))
+            batch.unfinished = payloads[i + 1 :]
+            break
+    with _stage("store"):
+        changes = store.write(batch.articles, batch.skipped)
+        _mark_recorded(redis, batch.recorded, batch.bodies)
+    for stored, change in zip(batch.articles, changes, strict=True):
+        _log_outcome(stored, change)
+        batch.outcomes[batch.article_outcome[stored.article_id]]["change"] = change
+    if batch.failed and len(payloads) == 1:
+        _fail_job(batch.failed[0][1])
+    _requeue_rest(redis, batch)
+    return {
+        "pages": len(payloads),
+        "outcomes": batch.outcomes,
+        "failed": [(p["url"], str(e)) for p, e in batch.failed],
+    }
+
+
+def _readable(payloads: Any) -> bool:
+    return (
+        isinstance(payloads, list)
+        and bool(payloads)
+        and all(
+            isinstance(p, dict)
+            and isinstance(p.get("source_id"), str)
+            and isinstance(p.get("url"), str)
+            for p in payloads
+        )
+    )
+
+
+def _ingest_one(
+    payload: dict[str, Any], body: bytes | None, redis: Redis, batch: Batch
+) -> None:
     try:
-        page = Page.from_payload(payload)
-    except (KeyError, TypeError, ValueError) as exc:
-        _give_up(f"PoisonPayload: {type(exc).__name__}: {exc}")
+        page = Page.from_payload(payload, body if body is not None else b"")
+        if body is None and "body_key" not in payload:
+            page = Page.from_payload(payload)
+    except (KeyError, TypeError, ValueError, binascii.Error) as exc:
         raise StageError(
-            f"payload failed: not a page ({type(exc).__name__}: {exc})"
+            "payload", f"not a page ({type(exc).__name__}: {exc})"
         ) from exc
     with _stage("load", page):
         source = _source(page.source_id)
-        store, redis = _store(), _redis()
     final_key = page_key(page.final_url, source)
     page_keys = {page_key(page.url, source), final_key}
-    if len(page.body) > settings.MAX_PAGE_BYTES:
-        return _record_skip(
-            store,
-            redis,
-            page,
-            final_key,
-            page_keys,
-            "too_large",
-            f"{len(page.body)} bytes > {settings.MAX_PAGE_BYTES}",
+    if body is None and "body_key" in payload:
+        # its body goes when its record is written: a job run again after that
+        if redis.zscore(keys.RECORDED_URLS, final_key) is not None:
+            batch.outcomes.append({"url": page.url, "outcome": "already_recorded"})
+            return None
+        raise StageError("load", f"the page body {payload['body_key']} is gone")
+    if "body_key" in payload:
+        batch.bodies.append(payload["body_key"])
+
+    def skip(outcome: str, reason: str) -> None:
+        batch.skipped.append(
+            SkippedPage(
+                final_key,
+                page.source_id,
+                page.final_url,
+                outcome,
+                reason,
+                page.fetched_at,
+            )
         )
+        batch.recorded |= page_keys
+        batch.outcomes.append({"url": page.url, "outcome": outcome, "reason": reason})
+        logger.info("%s %s: %s (%s)", page.source_id, page.url, outcome, reason)
+
+    if len(page.body) > settings.MAX_PAGE_BYTES:
+        return skip("too_large", f"{len(page.body)} bytes > {settings.MAX_PAGE_BYTES}")
     with _stage("extract", page):
         extracted = extract_article(
             page.body, page.final_url, page.declared_charset, page.fetched_at
         )
     if extracted is None:
-        return _record_skip(
-            store,
-            redis,
-            page,
-            final_key,
-            page_keys,
-            "no_article",
-            "no article body found",
-        )
+        return skip("no_article", "no article body found")
     with _stage("normalize", page):
         article = normalize_article(extracted, source, page.fetched_at, page.final_url)
     with _stage("dedupe", page):
         found = fingerprint(article)
         signature = text_signature(found.normalized)
-        index = DedupeIndex(redis, settings.NEAR_THRESHOLD)
-        decision = index.decide(found.article_id, found.content_hash, signature)
+        decision = _index(redis).decide(found.article_id, found.content_hash, signature)
     aid = found.article_id
     copy = decision.original_id != aid
     stored = StoredArticle(
@@ -95,48 +186,83 @@ def ingest_page(payload: dict[str, Any]) -> dict[str, Any]:
         stored_at=datetime.now(UTC),
         minhash=signature.hex,
     )
-    with _stage("store", page):
-        change = store.upsert_article(stored)
-        _mark_recorded(redis, page_keys | {url_key(article.canonical_url)})
+    batch.articles.append(stored)
+    batch.article_outcome[aid] = len(batch.outcomes)
+    batch.recorded |= page_keys | {url_key(article.canonical_url)}
     outcome = f"{stored.dup_kind}_copy" if stored.duplicate_of else "stored"
-    logger.info("%s %s: %s (%s)", page.source_id, page.url, outcome, change)
-    return {
-        "outcome": outcome,
-        "article_id": aid,
-        "change": change,
-        "duplicate_of": stored.duplicate_of,
-    }
+    batch.outcomes.append(
+        {
+            "url": page.url,
+            "outcome": outcome,
+            "article_id": aid,
+            "duplicate_of": stored.duplicate_of,
+        }
+    )
 
 
-def _record_skip(
-    store: Store,
-    redis: Redis,
-    page: Page,
-    final_key: str,
-    page_keys: set[str],
-    outcome: str,
-    reason: str,
-) -> dict[str, Any]:
-    with _stage("store", page):
-        store.record_page(
-            final_key,
-            page.source_id,
-            page.final_url,
-            outcome,
-            reason,
-            page.fetched_at,
-        )
-        _mark_recorded(redis, page_keys)
-    logger.info("%s %s: %s (%s)", page.source_id, page.url, outcome, reason)
-    return {"outcome": outcome, "reason": reason}
+def _bodies(redis: Redis, payloads: list[dict[str, Any]]) -> list[bytes | None]:
+    """Every page's body in one round trip (None where the payload carries it)."""
+    wanted = [p.get("body_key") for p in payloads]
+    found: Iterator[Any] = iter(
+        redis.mget([k for k in wanted if k]) if any(wanted) else ()
+    )
+    return [next(found) if k else None for k in wanted]
 
 
-def _mark_recorded(redis: Redis, page_keys: set[str]) -> None:
-    """Tell the crawler these URLs need no fetching, and that none is queued now."""
-    pipe = redis.pipeline(transaction=False)
-    pipe.zadd(keys.RECORDED_URLS, dict.fromkeys(page_keys, time.time()))
-    pipe.delete(*(keys.QUEUED_URL.format(k) for k in page_keys))
+def _log_outcome(stored: StoredArticle, change: str) -> None:
+    outcome = f"{stored.dup_kind}_copy" if stored.duplicate_of else "stored"
+    logger.info(
+        "%s %s: %s (%s)",
+        stored.article.source_id,
+        stored.article.url,
+        outcome,
+        change,
+    )
+
+
+def _mark_recorded(redis: Redis, page_keys: set[str], bodies: list[str]) -> None:
+    """Tell the crawler these URLs need no fetching, and that none is queued now;
+    drop the bodies of the pages now recorded."""
+    if not page_keys and not bodies:
+        return
+    pipe = redis.pipeline()  # MULTI: never a body dropped without its record marked
+    if page_keys:
+        pipe.zadd(keys.RECORDED_URLS, dict.fromkeys(page_keys, time.time()))
+        pipe.delete(*(keys.QUEUED_URL.format(k) for k in page_keys))
+    if bodies:
+        pipe.delete(*bodies)
     pipe.execute()
+
+
+def _requeue_rest(redis: Redis, batch: Batch) -> None:
+    """Failed pages of a job of several, each alone; unfinished ones, together."""
+    if not batch.failed and not batch.unfinished:
+        return
+    for payload, exc in batch.failed:
+        logger.warning(
+            "%s %s: %s; queued again on its own",
+            payload.get("source_id"),
+            payload.get("url"),
+            exc,
+        )
+    queue = IngestQueue.from_settings(redis)
+    groups = [[p] for p, _ in batch.failed]
+    if batch.unfinished:
+        groups.append(batch.unfinished)
+    with redis.pipeline() as pipe:
+        for group in groups:
+            queue.enqueue_payloads(group, pipeline=pipe, pages_per_job=len(group))
+        pipe.execute()
+
+
+def _fail_job(exc: StageError) -> None:
+    job = get_current_job()
+    if job is not None:
+        if exc.stage == "payload":
+            job.retries_left = 0  # no attempt can read it: straight to failed
+        job.meta.update(stage=exc.stage, error=exc.reason[:500])
+        job.save_meta()
+    raise exc
 
 
 def _give_up(reason: str) -> None:
@@ -149,17 +275,18 @@ def _give_up(reason: str) -> None:
 
 
 @contextmanager
-def _stage(name: str, page: Page) -> Iterator[None]:
+def _stage(name: str, page: Page | None = None) -> Iterator[None]:
     try:
         yield
+    except (StageError, JobTimeoutException):
+        raise
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"
-        job = get_current_job()
-        if job is not None:
-            job.meta.update(stage=name, error=reason[:500])
-            job.save_meta()
-        logger.warning("%s %s: %s failed: %s", page.source_id, page.url, name, reason)
-        raise StageError(f"{name} failed: {reason}") from exc
+        if page is not None:
+            logger.warning(
+                "%s %s: %s failed: %s", page.source_id, page.url, name, reason
+            )
+        raise StageError(name, reason) from exc
 
 
 # Connections are per process: RQ forks a work horse per job, and neither a SQLite
@@ -188,6 +315,14 @@ def reset_connections() -> None:
     """Forget cached connections and sources (after settings change, in tests)."""
     _conns.clear()
     _source_cached.cache_clear()
+
+
+def _index(redis: Redis) -> DedupeIndex:
+    key = (os.getpid(), id(redis), settings.NEAR_THRESHOLD)
+    if _conns.get("index_key") != key:
+        _conns["index"] = DedupeIndex(redis, settings.NEAR_THRESHOLD)
+        _conns["index_key"] = key
+    return _conns["index"]
 
 
 def _redis() -> Redis:

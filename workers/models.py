@@ -56,33 +56,55 @@ class Page:
     discovered_via: str  # "feed", "sitemap", "section", "local" + where from
     declared_charset: str | None = None  # from the Content-Type header
 
-    def to_payload(self) -> dict[str, Any]:
-        return {
+    def to_payload(self, body_key: str | None = None) -> dict[str, Any]:
+        """The page as JSON. With `body_key`, the body is not in it: it waits in
+        Redis under that key (a 100 KB body inside an RQ job is zlib-compressed
+        on enqueue and again on every save)."""
+        payload: dict[str, Any] = {
             "schema": PAGE_SCHEMA,
             "url": self.url,
             "final_url": self.final_url,
             "status": self.status,
-            "body_b64": base64.b64encode(self.body).decode("ascii"),
             "fetched_at": utc_iso(self.fetched_at),
             "source_id": self.source_id,
             "discovered_via": self.discovered_via,
             "declared_charset": self.declared_charset,
         }
+        if body_key:
+            payload["body_key"] = body_key
+        else:
+            payload["body_b64"] = base64.b64encode(self.body).decode("ascii")
+        return payload
 
     @classmethod
-    def from_payload(cls, data: dict[str, Any]) -> Page:
+    def from_payload(cls, data: dict[str, Any], body: bytes | None = None) -> Page:
+        """The page back; `body` is the one fetched from `body_key` if it has one."""
         fetched_at = parse_utc(data["fetched_at"])
         assert fetched_at is not None
+        if body is None:
+            body = base64.b64decode(data["body_b64"])
         return cls(
             url=data["url"],
             final_url=data.get("final_url") or data["url"],
             status=int(data.get("status", 200)),
-            body=base64.b64decode(data["body_b64"]),
+            body=body,
             fetched_at=fetched_at,
             source_id=data["source_id"],
             discovered_via=data.get("discovered_via", "unknown"),
             declared_charset=data.get("declared_charset"),
         )
+
+
+@dataclass(frozen=True)
+class SkippedPage:
+    """A page recorded without an article: `no_article` or `too_large`."""
+
+    url_key: str
+    source_id: str
+    url: str
+    outcome: str
+    reason: str
+    fetched_at: datetime
 
 
 @dataclass(frozen=True)

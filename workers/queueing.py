@@ -2,24 +2,29 @@
 
 Used by the crawler's item pipeline and by `dateline ingest`. Jobs name their
 function by dotted path, so a producer never imports the extraction stack, and
-carry JSON (RQ's JSONSerializer), never pickles. A URL already queued is not
+carry JSON (RQ's JSONSerializer), never pickles. A job holds a few pages of one
+source (RQ's bookkeeping is paid per job, not per page); the page bodies wait in
+Redis beside it, raw, until their pages are recorded. A URL already queued is not
 queued again: RQ's job ids do not deduplicate, so a `SET NX` marker per URL does.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import Any
 
 from redis import Redis
+from redis.client import Pipeline
 from rq import Queue, Retry
 from rq.serializers import JSONSerializer
 
 from workers import keys
 from workers.models import Page
 
-INGEST_PAGE = "workers.jobs.ingest_page"
+INGEST_PAGES = "workers.jobs.ingest_pages"
 
 
 def connect(url: str) -> Redis:
@@ -39,6 +44,7 @@ class IngestQueue:
     failure_ttl: int = 365 * 24 * 3600
     queued_ttl: int = 24 * 3600
     retry_intervals: tuple[int, ...] = ()
+    pages_per_job: int = 8
 
     @classmethod
     def from_settings(cls, redis: Redis) -> IngestQueue:
@@ -52,13 +58,15 @@ class IngestQueue:
             failure_ttl=settings.FAILURE_TTL,
             queued_ttl=settings.QUEUED_TTL,
             retry_intervals=settings.RETRY_INTERVALS,
+            pages_per_job=settings.PAGES_PER_JOB,
         )
 
     def enqueue(self, pages: Sequence[tuple[Page, str]], force: bool = False) -> int:
         """Enqueue (page, url key) pairs whose URL is not queued yet; returns how many.
 
-        Two pipelined round trips whatever the batch size: markers, then jobs.
-        `force` enqueues even when a marker exists (re-processing saved pages).
+        Two pipelined round trips whatever the batch size: markers, then bodies and
+        jobs in one transaction. `force` enqueues even when a marker exists
+        (re-processing saved pages).
         """
         if not pages:
             return 0
@@ -68,26 +76,15 @@ class IngestQueue:
         fresh = [
             pair for pair, ok in zip(pages, marks.execute(), strict=True) if ok or force
         ]
-        jobs = [
-            Queue.prepare_data(
-                INGEST_PAGE,
-                args=(page.to_payload(),),
-                timeout=self.job_timeout,
-                result_ttl=self.result_ttl,
-                failure_ttl=self.failure_ttl,
-                description=f"ingest {page.source_id} {page.url}",
-                meta={"source_id": page.source_id, "url": page.url},
-                retry=Retry(
-                    max=len(self.retry_intervals), interval=list(self.retry_intervals)
-                )
-                if self.retry_intervals
-                else None,
-            )
-            for page, _ in fresh
-        ]
         try:
             with self.redis.pipeline() as pipe:
-                ingest_queue(self.redis, self.name).enqueue_many(jobs, pipeline=pipe)
+                payloads = []
+                for page, _ in fresh:
+                    body_key = keys.PAGE_BODY.format(uuid.uuid4().hex)
+                    # the body lives as long as a failed job waiting for a re-queue
+                    pipe.set(body_key, page.body, ex=self.failure_ttl)
+                    payloads.append(page.to_payload(body_key))
+                self.enqueue_payloads(payloads, pipeline=pipe)
                 pipe.execute()
         except Exception:
             # Nothing was queued: lift the markers so the next crawl fetches them again.
@@ -95,3 +92,54 @@ class IngestQueue:
                 self.redis.delete(*(keys.QUEUED_URL.format(k) for _, k in fresh))
             raise
         return len(fresh)
+
+    def enqueue_payloads(
+        self,
+        payloads: Sequence[dict[str, Any]],
+        pipeline: Pipeline | None = None,
+        pages_per_job: int | None = None,
+    ) -> list[str]:
+        """Page payloads as jobs of up to `pages_per_job` pages of one source each;
+        returns the job ids. A job per page costs RQ's bookkeeping per page."""
+        size = max(1, pages_per_job or self.pages_per_job)
+        by_source: dict[str, list[dict[str, Any]]] = {}
+        for payload in payloads:
+            by_source.setdefault(payload["source_id"], []).append(payload)
+        jobs = [
+            self._job(group[i : i + size])
+            for group in by_source.values()
+            for i in range(0, len(group), size)
+        ]
+        if not jobs:
+            return []
+        queue = ingest_queue(self.redis, self.name)
+        if pipeline is not None:
+            queue.enqueue_many(jobs, pipeline=pipeline)
+        else:
+            with self.redis.pipeline() as pipe:
+                queue.enqueue_many(jobs, pipeline=pipe)
+                pipe.execute()
+        return [job.job_id for job in jobs if job.job_id]
+
+    def _job(self, group: list[dict[str, Any]]) -> Any:
+        first = group[0]
+        more = f" (+{len(group) - 1} more)" if len(group) > 1 else ""
+        return Queue.prepare_data(
+            INGEST_PAGES,
+            args=(group,),
+            timeout=self.job_timeout,
+            result_ttl=self.result_ttl,
+            failure_ttl=self.failure_ttl,
+            description=f"ingest {first['source_id']} {first['url']}{more}",
+            meta={
+                "source_id": first["source_id"],
+                "url": first["url"],
+                "pages": len(group),
+            },
+            retry=Retry(
+                max=len(self.retry_intervals), interval=list(self.retry_intervals)
+            )
+            if self.retry_intervals
+            else None,
+            job_id=uuid.uuid4().hex,
+        )

@@ -6,12 +6,12 @@ URL: a path or `sqlite:///path` (the embedded default), `postgresql://...` (scal
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from workers.models import StoredArticle
+from workers.models import SkippedPage, StoredArticle
 
 
 class Store(Protocol):
@@ -28,6 +28,11 @@ class Store(Protocol):
         fetched_at: datetime,
     ) -> None:
         """Record a page that yields no article (`no_article`, `too_large`)."""
+
+    def write(
+        self, articles: Sequence[StoredArticle], pages: Sequence[SkippedPage]
+    ) -> list[str]:
+        """A batch in one transaction: upserts (each one's change) and skipped pages."""
 
     def counts(self) -> dict[str, Any]:
         """Totals and per-source counts of articles, duplicates and skipped pages."""

@@ -7,12 +7,12 @@ Queries are written once with `?` placeholders; a backend supplies `_execute`
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
-from workers.models import StoredArticle, utc_iso
+from workers.models import SkippedPage, StoredArticle, utc_iso
 
 JSON_FIELDS = ("authors", "dateline", "credits", "date_rejected")
 COLUMNS = (
@@ -68,31 +68,7 @@ class SqlStore:
         raise NotImplementedError
 
     def upsert_article(self, stored: StoredArticle) -> str:
-        record = stored.to_record()
-        values = [
-            json.dumps(record[c]) if c in JSON_FIELDS else record[c] for c in COLUMNS
-        ] + [stored.minhash]
-        with self._transaction():
-            existed = self._execute(
-                "SELECT 1 FROM articles WHERE article_id = ?", (stored.article_id,)
-            ).fetchone()
-            changed = self._execute(UPSERT, values).rowcount
-            # every text an article had, with when it was fetched: its revisions
-            self._execute(
-                "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (article_id, content_hash) DO NOTHING",
-                (
-                    stored.article_id,
-                    stored.content_hash,
-                    record["title"],
-                    record["text"],
-                    record["fetched_at"],
-                    record["stored_at"],
-                ),
-            )
-        if not existed:
-            return "inserted"
-        return "updated" if changed else "unchanged"
+        return self.write([stored], [])[0]
 
     def record_page(
         self,
@@ -103,17 +79,57 @@ class SqlStore:
         reason: str,
         fetched_at: datetime,
     ) -> None:
+        page = SkippedPage(url_key, source_id, url, outcome, reason, fetched_at)
+        self.write([], [page])
+
+    def write(
+        self, articles: Sequence[StoredArticle], pages: Sequence[SkippedPage]
+    ) -> list[str]:
+        """Articles and skipped pages in one transaction; each article's change."""
+        with self._transaction():
+            changes = [self._upsert(stored) for stored in articles]
+            for page in pages:
+                self._record(page)
+        return changes
+
+    def _upsert(self, stored: StoredArticle) -> str:
+        record = stored.to_record()
+        values = [
+            json.dumps(record[c]) if c in JSON_FIELDS else record[c] for c in COLUMNS
+        ] + [stored.minhash]
+        existed = self._execute(
+            "SELECT 1 FROM articles WHERE article_id = ?", (stored.article_id,)
+        ).fetchone()
+        changed = self._execute(UPSERT, values).rowcount
+        # every text an article had, with when it was fetched: its revisions
+        self._execute(
+            "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (article_id, content_hash) DO NOTHING",
+            (
+                stored.article_id,
+                stored.content_hash,
+                record["title"],
+                record["text"],
+                record["fetched_at"],
+                record["stored_at"],
+            ),
+        )
+        if not existed:
+            return "inserted"
+        return "updated" if changed else "unchanged"
+
+    def _record(self, page: SkippedPage) -> None:
         self._execute(
             "INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url_key) DO "
             "UPDATE SET outcome = excluded.outcome, reason = excluded.reason, "
             "fetched_at = excluded.fetched_at",
             (
-                url_key,
-                source_id,
-                url,
-                outcome,
-                reason,
-                utc_iso(fetched_at),
+                page.url_key,
+                page.source_id,
+                page.url,
+                page.outcome,
+                page.reason,
+                utc_iso(page.fetched_at),
                 utc_iso(datetime.now(UTC)),
             ),
         )
