@@ -1,7 +1,9 @@
 """The shared dedupe index in Redis: exact and near copies, decided atomically.
 
-Every article's text gets a MinHash signature (datasketch, 128 permutations over
-word 4-shingles of the normalized body). 32 bands of 2 rows are its LSH buckets.
+Every article's text gets a MinHash signature (rensa's R-MinHash, 128
+permutations over word 4-shingles of the normalized body: 0.02 ms for an
+800-word story, where datasketch's vectorized update took 1.3 ms). 32 bands of 2
+rows are its LSH buckets.
 One Lua script takes each decision in one step: an article already indexed keeps
 its decision (a re-run or a revision); a known content hash makes an exact copy;
 otherwise the band buckets give candidates, each confirmed by the Jaccard its
@@ -9,25 +11,30 @@ signature estimates against the threshold, and the best makes a near copy; then
 the article is inserted. Two workers racing on copies of one story therefore see
 one original. Copies point at their cluster's original, never at another copy.
 
-Memory is kept under 1 KB per article: ids (8 bytes in buckets, 10 in records) and
-band hashes are raw bytes, band buckets are small hashes (listpack-encoded), and
-signatures keep 8 bits per value (an 8-bit collision adds 1/256 to the equal rate,
-corrected for). All keys share
-one hash tag, so the script runs unchanged on Redis Cluster.
+Memory is kept under 1 KB per article at any scale: ids (8 bytes in buckets, 10
+in records) and band hashes are raw bytes; a band bucket is one string of 12-byte
+entries (band hash, id), searched in the script, so a bucket key's overhead is
+shared by its entries whether the index holds 2,000 articles or a million (one
+small hash per bucket, as before, cost 2 KB an article at 2,000); signatures keep
+8 bits per value (an 8-bit collision adds 1/256 to the equal rate, corrected
+for). All keys share one hash tag, so the script runs unchanged on Redis Cluster.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from datasketch import MinHash
+from rensa import RMinHash
 
 PERMUTATIONS = 128
+SEED = 20240319  # the permutations: every worker, and every rebuild, must share it
 BANDS, ROWS = 32, 2  # candidates: 0.995 at J=0.4, 0.08 at J=0.05
-BUCKETS = 2048  # per band: ~50 fields per hash at 100k articles, listpack-sized
+BUCKETS = 256  # per band: 8,192 strings; 390 entries (4.7 KB) each at 100k articles
 CONTENT_BUCKETS = 1024
 SHINGLE = 4
 PREFIX = "dateline:{dedupe}"
@@ -35,12 +42,27 @@ KIND = {b"o": None, b"e": "exact", b"n": "near"}
 
 # KEYS: [1] content bucket, [2] this article's record, [3..] its band buckets
 # ARGV: [1] id (10 raw bytes), [2] content field, [3] signature (128 bytes),
-#       [4] threshold (0..1), [5] record key prefix, [6..] band fields
+#       [4] threshold (0..1), [5] record key prefix, [6..] band hashes (4 bytes)
+# A band bucket is a string of 12-byte entries: band hash (4 bytes), id (8 bytes).
 _DECIDE = """
 local me, content, sig = ARGV[1], ARGV[2], ARGV[3]
 local me8 = string.sub(me, 1, 8)  -- band buckets and record keys use 8 id bytes
 local threshold, prefix = tonumber(ARGV[4]), ARGV[5]
 local n = string.len(sig)
+local buckets = {}
+local function bucket(i)
+  if not buckets[i] then buckets[i] = redis.call('GET', KEYS[i]) or '' end
+  return buckets[i]
+end
+local function entries(i, needle)  -- where `needle` starts an entry of bucket i
+  local found, s, from = {}, bucket(i), 1
+  while true do
+    local at = string.find(s, needle, from, true)
+    if not at then return found end
+    if (at - 1) % 12 == 0 then found[#found + 1] = at end
+    from = at + 1
+  end
+end
 local function hex(raw)
   return (string.gsub(raw, '.', function(c)
     return string.format('%02x', string.byte(c))
@@ -49,13 +71,8 @@ end
 local function insert(tail)
   redis.call('HSETNX', KEYS[1], content, me)
   for i = 3, #KEYS do
-    local field = ARGV[i + 3]
-    local ids = redis.call('HGET', KEYS[i], field) or ''
-    local present = false
-    for j = 1, string.len(ids), 8 do
-      if string.sub(ids, j, j + 7) == me8 then present = true end
-    end
-    if not present then redis.call('HSET', KEYS[i], field, ids .. me8) end
+    local entry = ARGV[i + 3] .. me8
+    if #entries(i, entry) == 0 then redis.call('APPEND', KEYS[i], entry) end
   end
   redis.call('SET', KEYS[2], sig .. tail)
 end
@@ -75,20 +92,18 @@ if owner and owner ~= me then
 end
 local best, best_eq, seen = nil, -1, {}
 for i = 3, #KEYS do
-  local ids = redis.call('HGET', KEYS[i], ARGV[i + 3])
-  if ids then
-    for j = 1, string.len(ids), 8 do
-      local c = string.sub(ids, j, j + 7)
-      if c ~= me8 and not seen[c] then
-        seen[c] = true
-        local rec = redis.call('GET', prefix .. hex(c))
-        if rec then
-          local eq = 0
-          for k = 1, n do
-            if string.byte(rec, k) == string.byte(sig, k) then eq = eq + 1 end
-          end
-          if eq > best_eq then best, best_eq = rec, eq end
+  local s = bucket(i)
+  for _, at in ipairs(entries(i, ARGV[i + 3])) do
+    local c = string.sub(s, at + 4, at + 11)
+    if c ~= me8 and not seen[c] then
+      seen[c] = true
+      local rec = redis.call('GET', prefix .. hex(c))
+      if rec then
+        local eq = 0
+        for k = 1, n do
+          if string.byte(rec, k) == string.byte(sig, k) then eq = eq + 1 end
         end
+        if eq > best_eq then best, best_eq = rec, eq end
       end
     end
   end
@@ -128,27 +143,25 @@ class Decision:
     known: bool  # this article was already indexed: a re-run or a revision
 
 
-def shingles(normalized: str, size: int = SHINGLE) -> list[bytes]:
+def shingles(normalized: str, size: int = SHINGLE) -> list[str]:
     words = re.findall(r"\w+", normalized)
     if len(words) < size:
-        return [" ".join(words).encode()] if words else []
-    return [
-        " ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)
-    ]
+        return [" ".join(words)] if words else []
+    return [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
 
 
 def text_signature(normalized: str) -> Signature:
     """The MinHash signature of a normalized body (see workers.dedupe)."""
-    minhash = MinHash(num_perm=PERMUTATIONS)
-    minhash.update_batch(shingles(normalized) or [b""])
-    values = minhash.hashvalues.astype("<u4")
+    minhash = RMinHash(num_perm=PERMUTATIONS, seed=SEED)
+    minhash.update(shingles(normalized) or [""])
+    values = minhash.digest()
+    packed = struct.pack(f"<{PERMUTATIONS}I", *values)
+    width = 4 * ROWS  # bytes of one band's values
     bands = tuple(
-        hashlib.blake2b(
-            values[b * ROWS : (b + 1) * ROWS].tobytes(), digest_size=4
-        ).digest()
+        hashlib.blake2b(packed[b * width : (b + 1) * width], digest_size=4).digest()
         for b in range(BANDS)
     )
-    return Signature((values & 0xFF).astype("u1").tobytes(), bands)
+    return Signature(bytes(v & 0xFF for v in values), bands)
 
 
 class DedupeIndex:
@@ -163,13 +176,39 @@ class DedupeIndex:
         self, article_id: str, content_hash: str, signature: Signature
     ) -> Decision:
         """Original, exact copy or near copy of what is indexed; then indexed."""
+        return self.decide_many([(article_id, content_hash, signature)])[0]
+
+    def decide_many(
+        self, articles: Sequence[tuple[str, str, Signature]]
+    ) -> list[Decision]:
+        """`decide` for each (article_id, content_hash, signature), in order, in
+        one round trip: each decision is still its own atomic script run, and
+        sees the ones before it."""
+        if not articles:
+            return []
+        pipe = self.redis.pipeline(transaction=False)
+        for article_id, content_hash, signature in articles:
+            self._call(article_id, content_hash, signature, pipe)
+        return [
+            Decision(
+                original_id=bytes(orig).hex(),
+                dup_kind=KIND[bytes(kind)],
+                similarity=int(pct) / 100,
+                known=bool(known),
+            )
+            for kind, orig, pct, known in pipe.execute()
+        ]
+
+    def _call(
+        self, article_id: str, content_hash: str, signature: Signature, pipe: Any
+    ) -> None:
         me = bytes.fromhex(article_id)
         content = bytes.fromhex(content_hash)[:8]
         band_keys = [
-            f"{PREFIX}:b:{b}:{int.from_bytes(f[:2], 'big') % BUCKETS}"
+            f"{PREFIX}:s:{b}:{int.from_bytes(f[:2], 'big') % BUCKETS}"
             for b, f in enumerate(signature.bands)
         ]
-        kind, orig, pct, known = self._decide(
+        self._decide(
             keys=[
                 f"{PREFIX}:c:{int.from_bytes(content[:2], 'big') % CONTENT_BUCKETS}",
                 f"{PREFIX}:a:{article_id[:16]}",
@@ -183,12 +222,7 @@ class DedupeIndex:
                 f"{PREFIX}:a:",
                 *signature.bands,
             ],
-        )
-        return Decision(
-            original_id=bytes(orig).hex(),
-            dup_kind=KIND[bytes(kind)],
-            similarity=int(pct) / 100,
-            known=bool(known),
+            client=pipe,
         )
 
     def clear(self) -> int:
