@@ -260,3 +260,34 @@ def test_a_lost_body_of_an_unrecorded_page_is_a_load_failure_not_a_silent_skip(
     else:
         raise AssertionError("a page without its body was not reported")
     assert records() == []
+
+
+def test_a_page_failing_at_extract_keeps_its_body_for_the_retry_alone(
+    demo_site: Site, dateline_env: dict, redis: Redis
+) -> None:
+    good = courier_pages(demo_site, 2)
+    binary = Page(
+        url=demo_site.base + "/courier/news/2024/03/19/binary",
+        final_url=demo_site.base + "/courier/news/2024/03/19/binary",
+        status=200,
+        body=b"\x00\x01\x02PNG" * 4000,  # not text in any encoding
+        fetched_at=FETCHED,
+        source_id="demo-courier",
+        discovered_via="test",
+    )
+    payloads = []
+    for i, page in enumerate([good[0], binary, good[1]]):
+        redis.set(keys.PAGE_BODY.format(i), page.body)
+        payloads.append(page.to_payload(keys.PAGE_BODY.format(i)))
+    result = jobs.ingest_pages(payloads)
+    assert [url for url, _ in result["failed"]] == [binary.url]
+    assert "extract failed" in result["failed"][0][1]
+    assert redis.get(keys.PAGE_BODY.format(1)) == binary.body  # kept for the retry
+    assert not redis.exists(keys.PAGE_BODY.format(0), keys.PAGE_BODY.format(2))
+    DatelineWorker(
+        [ingest_queue(redis, "ingest")], connection=redis, serializer=JSONSerializer
+    ).work(burst=True)
+    [failed] = failed_jobs(redis, "ingest")
+    assert (failed.stage, failed.url) == ("extract", binary.url)
+    assert "NUL" in failed.error
+    assert len(records()) == 2

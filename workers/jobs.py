@@ -26,10 +26,10 @@ from rq.timeouts import JobTimeoutException
 
 from config.loader import SourceConfig, load_source
 from workers import keys, settings
-from workers.dedupe import fingerprint, page_key, url_key
-from workers.dedupe_index import DedupeIndex, text_signature
+from workers.dedupe import Fingerprint, fingerprint, page_key, url_key
+from workers.dedupe_index import Decision, DedupeIndex, Signature, text_signature
 from workers.extract import extract_article
-from workers.models import Page, SkippedPage, StoredArticle
+from workers.models import NormalizedArticle, Page, SkippedPage, StoredArticle
 from workers.normalize import normalize_article
 from workers.queueing import IngestQueue, connect
 from workers.store import Store, open_store
@@ -81,9 +81,11 @@ def ingest_pages(payloads: list[dict[str, Any]]) -> dict[str, Any]:
         store, redis = _store(), _redis()
         bodies = _bodies(redis, payloads)
     batch = Batch()
+    pending: list[Pending] = []
     for i, payload in enumerate(payloads):
         try:
-            _ingest_one(payload, bodies[i], redis, batch)
+            if (ready := _prepare(payload, bodies[i], redis, batch)) is not None:
+                pending.append(ready)
         except StageError as exc:
             batch.failed.append((payload, exc))
         except JobTimeoutException as exc:
@@ -91,6 +93,12 @@ def ingest_pages(payloads: list[dict[str, Any]]) -> dict[str, Any]:
             batch.failed.append((payload, StageError("timeout", str(exc))))
             batch.unfinished = payloads[i + 1 :]
             break
+    with _stage("dedupe"):  # every page's decision in one round trip
+        decisions = _index(redis).decide_many(
+            [(p.found.article_id, p.found.content_hash, p.signature) for p in pending]
+        )
+    for ready, decision in zip(pending, decisions, strict=True):
+        _add_article(ready, decision, batch)
     with _stage("store"):
         changes = store.write(batch.articles, batch.skipped)
         _mark_recorded(redis, batch.recorded, batch.bodies)
@@ -120,9 +128,22 @@ def _readable(payloads: Any) -> bool:
     )
 
 
-def _ingest_one(
+@dataclass
+class Pending:
+    """A page through extract and normalize, waiting for its dedupe decision."""
+
+    payload: dict[str, Any]
+    article: NormalizedArticle
+    found: Fingerprint
+    signature: Signature
+    page_keys: set[str]
+
+
+def _prepare(
     payload: dict[str, Any], body: bytes | None, redis: Redis, batch: Batch
-) -> None:
+) -> Pending | None:
+    """Load, extract, normalize and fingerprint one page; a page that yields no
+    article is added to the batch as skipped (None)."""
     try:
         page = Page.from_payload(payload, body if body is not None else b"")
         if body is None and "body_key" not in payload:
@@ -141,8 +162,6 @@ def _ingest_one(
             batch.outcomes.append({"url": page.url, "outcome": "already_recorded"})
             return None
         raise StageError("load", f"the page body {payload['body_key']} is gone")
-    if "body_key" in payload:
-        batch.bodies.append(payload["body_key"])
 
     def skip(outcome: str, reason: str) -> None:
         batch.skipped.append(
@@ -155,49 +174,63 @@ def _ingest_one(
                 page.fetched_at,
             )
         )
-        batch.recorded |= page_keys
+        _done(payload, page_keys, batch)
         batch.outcomes.append({"url": page.url, "outcome": outcome, "reason": reason})
         logger.info("%s %s: %s (%s)", page.source_id, page.url, outcome, reason)
 
     if len(page.body) > settings.MAX_PAGE_BYTES:
-        return skip("too_large", f"{len(page.body)} bytes > {settings.MAX_PAGE_BYTES}")
+        skip("too_large", f"{len(page.body)} bytes > {settings.MAX_PAGE_BYTES}")
+        return None
     with _stage("extract", page):
         extracted = extract_article(
             page.body, page.final_url, page.declared_charset, page.fetched_at
         )
     if extracted is None:
-        return skip("no_article", "no article body found")
+        skip("no_article", "no article body found")
+        return None
     with _stage("normalize", page):
         article = normalize_article(extracted, source, page.fetched_at, page.final_url)
     with _stage("dedupe", page):
         found = fingerprint(article)
         signature = text_signature(found.normalized)
-        decision = _index(redis).decide(found.article_id, found.content_hash, signature)
-    aid = found.article_id
+    return Pending(payload, article, found, signature, page_keys)
+
+
+def _add_article(ready: Pending, decision: Decision, batch: Batch) -> None:
+    aid = ready.found.article_id
     copy = decision.original_id != aid
     stored = StoredArticle(
         article_id=aid,
-        content_hash=found.content_hash,
+        content_hash=ready.found.content_hash,
         duplicate_of=decision.original_id if copy else None,
         dup_kind=decision.dup_kind if copy else None,
         similarity=decision.similarity if copy else None,
         cluster_id=decision.original_id,
-        article=article,
+        article=ready.article,
         stored_at=datetime.now(UTC),
-        minhash=signature.hex,
+        minhash=ready.signature.hex,
     )
     batch.articles.append(stored)
     batch.article_outcome[aid] = len(batch.outcomes)
-    batch.recorded |= page_keys | {url_key(article.canonical_url)}
-    outcome = f"{stored.dup_kind}_copy" if stored.duplicate_of else "stored"
+    _done(
+        ready.payload, ready.page_keys | {url_key(ready.article.canonical_url)}, batch
+    )
     batch.outcomes.append(
         {
-            "url": page.url,
-            "outcome": outcome,
+            "url": ready.article.url,
+            "outcome": f"{stored.dup_kind}_copy" if stored.duplicate_of else "stored",
             "article_id": aid,
             "duplicate_of": stored.duplicate_of,
         }
     )
+
+
+def _done(payload: dict[str, Any], page_keys: set[str], batch: Batch) -> None:
+    """A page goes through: its URLs get marked recorded, its body dropped, once
+    the batch is written (a failing page keeps its body for its next attempt)."""
+    batch.recorded |= page_keys
+    if "body_key" in payload:
+        batch.bodies.append(payload["body_key"])
 
 
 def _bodies(redis: Redis, payloads: list[dict[str, Any]]) -> list[bytes | None]:
