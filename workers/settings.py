@@ -38,7 +38,9 @@ DATABASE_URL = os.environ.get("DATELINE_DATABASE_URL") or str(
 
 QUEUE_NAME = os.environ.get("DATELINE_QUEUE") or "ingest"
 JOB_TIMEOUT = _int("DATELINE_JOB_TIMEOUT", 180)  # seconds; a job past it is killed
-RESULT_TTL = _int("DATELINE_RESULT_TTL", 3600)  # keep outcomes an hour for `status`
+# A finished job's outcome is its record in the database: kept in Redis too, it
+# would cost about 1 KB per page (job and result). Set it to inspect results.
+RESULT_TTL = _int("DATELINE_RESULT_TTL", 0)
 FAILURE_TTL = _int("DATELINE_FAILURE_TTL", 365 * 24 * 3600)  # until someone re-queues
 QUEUED_TTL = _int("DATELINE_QUEUED_TTL", 24 * 3600)  # "already queued" marker lifetime
 MAINTENANCE_INTERVAL = _int("DATELINE_MAINTENANCE_INTERVAL", 600)  # s, RQ's default
