@@ -10,6 +10,7 @@ from sentence patterns: nothing here reaches the public web.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -20,7 +21,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -482,10 +483,23 @@ class Site:
         )
 
 
-def serve(site: Site, host: str, port: int) -> ThreadingHTTPServer:
+class Served(Protocol):
+    pages: dict[str, tuple[str, bytes]]
+    requests: list[str]
+    delay: float
+
+
+@functools.lru_cache(maxsize=4096)
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+
+
+def serve(site: Served, host: str, port: int) -> ThreadingHTTPServer:
     """Serve `site` from a daemon thread; returns the running server."""
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as news sites serve crawlers
+
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             site.requests.append(self.path)
             if site.delay:
@@ -495,7 +509,7 @@ def serve(site: Site, host: str, port: int) -> ThreadingHTTPServer:
                 self.send_error(404)
                 return
             ctype, body = found
-            etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+            etag = _etag(body)
             if self.headers.get("If-None-Match") == etag:
                 self.send_response(304)  # feeds and sitemaps: unchanged since asked
                 self.end_headers()
