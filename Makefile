@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test eval eval-dedupe bench bench-pipeline bench-dedupe chaos fixtures lint clean stop-redis
+.PHONY: help setup demo test eval eval-dedupe bench bench-throughput bench-dedupe chaos fixtures lint clean stop-redis
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -36,10 +36,10 @@ eval-dedupe: $(STAMP)  ## cluster precision/recall on a syndication set built fr
 bench-dedupe: $(STAMP)  ## dedupe index at 100,000 articles: memory and latency
 	$(BIN)/python -m dateline.bench
 
-bench-pipeline: $(STAMP)  ## ms per page of each stage, against trafilatura alone
-	$(BIN)/python -m dateline.bench_pipeline
+bench-throughput: $(STAMP)  ## end to end against the extraction ceiling (PAGES=DIR, DB=postgres)
+	$(BIN)/python -m dateline.bench_throughput $(if $(PAGES),--pages $(PAGES)) $(if $(DB),--db $(DB))
 
-bench: bench-pipeline bench-dedupe  ## every benchmark (ratios against ceilings)
+bench: bench-dedupe bench-throughput  ## every benchmark; ends with e2e/ceiling=R.RR
 
 fixtures: $(STAMP)  ## regenerate tests/fixtures/*/article.json (review the diff!)
 	$(BIN)/python -m dateline.fixtures

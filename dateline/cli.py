@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 
 from redis.exceptions import RedisError
 
@@ -63,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source_ids", nargs="*", metavar="SOURCE_ID")
     p.add_argument("--all", action="store_true", help="every enabled source")
     p.add_argument("--log-file", help="also write the log to this file")
+    p.add_argument("--json", action="store_true", help="one JSON summary per source")
     p = command("work", cmd_work, "run worker processes on the ingest queue")
     p.add_argument("-n", "--workers", type=int, default=2, help="processes (default 2)")
     p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
@@ -226,7 +229,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         for cfg in held:
             locks.release(cfg.source_id)
     for summary in summaries:
-        print(summary.line())
+        print(json.dumps(asdict(summary)) if args.json else summary.line())
     failed = [s.source_id for s in summaries if not s.ok]
     if failed:
         print(f"dateline: crawl failed for: {', '.join(failed)}", file=sys.stderr)
