@@ -17,7 +17,7 @@ from twisted.internet import task
 from twisted.internet.defer import Deferred, DeferredList
 from twisted.internet.threads import deferToThread
 
-from workers.dedupe import page_key
+from crawler.items import FetchedPage
 from workers.models import Page
 from workers.queueing import IngestQueue, connect
 
@@ -45,8 +45,8 @@ class EnqueuePipeline:
         self.ticker.start(1.0, now=False)  # partial batches go out within a second
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, Page):
-            self.buffer.append((item, self._key(item)))
+        if isinstance(item, FetchedPage):
+            self.buffer.append((item.page, item.key))
             if len(self.buffer) >= self.batch_size:
                 self._flush()
         return item
@@ -57,9 +57,6 @@ class EnqueuePipeline:
         self._flush()
         if self.pending:
             await maybe_deferred_to_future(DeferredList(list(self.pending)))
-
-    def _key(self, page: Page) -> str:
-        return page_key(page.url, self.crawler.spider.cfg)
 
     def _flush(self) -> None:
         if not self.buffer:

@@ -47,6 +47,10 @@ CONCURRENT_ITEMS = 4
 # crawl). Our callbacks are tested instead.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 
+# Twisted's own epoll reactor: the crawl needs no asyncio library, and the asyncio
+# reactor (Scrapy's default) cost about a tenth more CPU per page here.
+TWISTED_REACTOR = "twisted.internet.epollreactor.EPollReactor"
+
 ITEM_PIPELINES = {"crawler.pipelines.EnqueuePipeline": 300}
 EXTENSIONS = {"crawler.extensions.Progress": 500}
 

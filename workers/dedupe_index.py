@@ -38,6 +38,7 @@ BUCKETS = 256  # per band: 8,192 strings; 390 entries (4.7 KB) each at 100k arti
 CONTENT_BUCKETS = 1024
 SHINGLE = 4
 PREFIX = "dateline:{dedupe}"
+WORD = re.compile(r"\w+")
 KIND = {b"o": None, b"e": "exact", b"n": "near"}
 
 # KEYS: [1] content bucket, [2] this article's record, [3..] its band buckets
@@ -144,10 +145,11 @@ class Decision:
 
 
 def shingles(normalized: str, size: int = SHINGLE) -> list[str]:
-    words = re.findall(r"\w+", normalized)
+    words = WORD.findall(normalized)
     if len(words) < size:
         return [" ".join(words)] if words else []
-    return [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
+    runs = zip(*(words[i:] for i in range(size)), strict=False)  # shorter tails end it
+    return [" ".join(run) for run in runs]
 
 
 def text_signature(normalized: str) -> Signature:

@@ -44,7 +44,7 @@ class IngestQueue:
     failure_ttl: int = 365 * 24 * 3600
     queued_ttl: int = 24 * 3600
     retry_intervals: tuple[int, ...] = ()
-    pages_per_job: int = 8
+    pages_per_job: int = 16
 
     @classmethod
     def from_settings(cls, redis: Redis) -> IngestQueue:

@@ -47,7 +47,7 @@ MAINTENANCE_INTERVAL = _int("DATELINE_MAINTENANCE_INTERVAL", 600)  # s, RQ's def
 JOB_MONITORING_INTERVAL = _int("DATELINE_JOB_MONITORING_INTERVAL", 30)  # s
 WORKER_TTL = _int("DATELINE_WORKER_TTL", 420)  # s, RQ's default
 CRAWL_LOCK_TTL = _int("DATELINE_CRAWL_LOCK_TTL", 900)  # s; renewed while crawling
-PAGES_PER_JOB = _int("DATELINE_PAGES_PER_JOB", 8)  # RQ's per-job cost, shared by 8
+PAGES_PER_JOB = _int("DATELINE_PAGES_PER_JOB", 16)  # RQ's cost per job, shared
 MAX_PAGE_BYTES = _int("DATELINE_MAX_PAGE_BYTES", 10 * 1024 * 1024)
 # A failed job is tried again after each of these delays (seconds), then it goes to
 # the failed registry: three attempts by default. Empty: no retries.

@@ -25,6 +25,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from config.loader import SourceConfig, load_source
+from crawler.items import FetchedPage
 from workers import keys
 from workers.dedupe import page_key
 from workers.models import Page, charset_of
@@ -190,7 +191,7 @@ class NewsSpider(Spider):
         for request in await self._article_requests(urls, f"section {response.url}"):
             yield request
 
-    def _parse_article(self, response: Response) -> Iterable[Page]:
+    def _parse_article(self, response: Response) -> Iterable[FetchedPage]:
         ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if ctype and "html" not in ctype:
             logger.info(
@@ -199,7 +200,7 @@ class NewsSpider(Spider):
             self._inc("not_html")
             return
         self._inc("articles_fetched")
-        yield Page(
+        page = Page(
             url=response.meta.get("redirect_urls", [response.url])[0],
             final_url=response.url,
             status=response.status,
@@ -209,6 +210,7 @@ class NewsSpider(Spider):
             discovered_via=response.meta["discovered_via"],
             declared_charset=charset_of(ctype),
         )
+        yield FetchedPage(page, response.meta["page_key"])
 
     async def _article_requests(self, urls: list[str], via: str) -> list[Request]:
         """Requests for the article URLs not yet recorded or queued, within limits."""
