@@ -35,6 +35,8 @@ STUCK_EXIT = 75  # a worker that stopped itself on a stuck job: start another
 class DatelineWorker(SimpleWorker):
     """A worker that runs jobs in-process and keeps the fork worker's safety nets."""
 
+    stuck_grace = 60  # seconds past a job's timeout before the worker gives it up
+
     def execute_job(self, job: Job, queue: Queue) -> None:
         execution = self.prepare_execution(job)
         done = threading.Event()
@@ -57,7 +59,7 @@ class DatelineWorker(SimpleWorker):
     def _beat(self, job: Job, execution: Execution, done: threading.Event) -> None:
         started = time.monotonic()
         while not done.wait(self.job_monitoring_interval):
-            overdue = time.monotonic() - started > (job.timeout or 0) + 60
+            overdue = time.monotonic() - started > (job.timeout or 0) + self.stuck_grace
             if job.timeout and job.timeout > 0 and overdue:
                 # SIGALRM did not stop it (stuck in C code): give the job up to
                 # RQ's abandoned-job recovery, as the fork worker kills its horse
