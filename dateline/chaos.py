@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import signal
 import socket
@@ -37,11 +38,13 @@ from rq.serializers import JSONSerializer
 
 from config.loader import SOURCES_DIR
 from dateline.demosite import Site, serve
-from dateline.operate import job_urls
+from dateline.operate import job_urls, queue_status
 from dateline.redis_server import free_port, ping, server_args
 from workers import keys
 from workers.models import Page
 from workers.queueing import IngestQueue, ingest_queue
+
+logger = logging.getLogger(__name__)
 
 EXE = str(Path(sys.executable).parent / "dateline")
 
@@ -169,11 +172,12 @@ class Lab:
             "twice": 0,
             "lost": 0,
         }
-        for places in where.values():
+        for url, places in where.items():
             if not places:
                 counts["lost"] += 1
             elif len(places) > 1:
                 counts["twice"] += 1
+                logger.warning("%s: found %d times: %s", url, len(places), places)
             else:
                 counts[places[0]] = counts.get(places[0], 0) + 1
         return counts
@@ -253,9 +257,11 @@ def redis_down_crawl(lab: Lab) -> set[str]:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        queue = ingest_queue(lab.redis, "ingest")
         deadline = time.monotonic() + 60
-        while queue.count < 5 and time.monotonic() < deadline:
+        while (
+            queue_status(lab.redis, "ingest")["queued"] < 5
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.05)  # some pages are queued, more are on their way
         lab.stop_redis(save=True)
         out, err = crawl.communicate(timeout=300)
@@ -263,7 +269,7 @@ def redis_down_crawl(lab: Lab) -> set[str]:
         lab.site.delay = 0.0
     lab.start_redis()
     queued = ingest_queue(lab.redis, "ingest")
-    urls = {(j.meta or {}).get("url") for j in queued.jobs}
+    urls = {u for job in queued.jobs for u in job_urls(job)}
     marked = lab.redis.zcard(keys.RECORDED_URLS)
     said = (err.strip().splitlines() or ["(nothing)"])[-1]
     print(

@@ -40,7 +40,7 @@ class IngestQueue:
     redis: Redis
     name: str = keys.QUEUE
     job_timeout: int = 180
-    result_ttl: int = 0
+    result_ttl: int = 5
     failure_ttl: int = 365 * 24 * 3600
     queued_ttl: int = 24 * 3600
     retry_intervals: tuple[int, ...] = ()

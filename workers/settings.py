@@ -38,9 +38,10 @@ DATABASE_URL = os.environ.get("DATELINE_DATABASE_URL") or str(
 
 QUEUE_NAME = os.environ.get("DATELINE_QUEUE") or "ingest"
 JOB_TIMEOUT = _int("DATELINE_JOB_TIMEOUT", 180)  # seconds; a job past it is killed
-# A finished job's outcome is its record in the database: kept in Redis too, it
-# would cost about 1 KB per page (job and result). Set it to inspect results.
-RESULT_TTL = _int("DATELINE_RESULT_TTL", 0)
+# A finished job's outcome is its record in the database: kept in Redis for an
+# hour, as RQ would, it cost about 1 KB a page. Not 0: RQ 3.0 then deletes the job
+# at once, and fails it when a stale execution of an abandoned attempt lingers.
+RESULT_TTL = _int("DATELINE_RESULT_TTL", 5)
 FAILURE_TTL = _int("DATELINE_FAILURE_TTL", 365 * 24 * 3600)  # until someone re-queues
 QUEUED_TTL = _int("DATELINE_QUEUED_TTL", 24 * 3600)  # "already queued" marker lifetime
 MAINTENANCE_INTERVAL = _int("DATELINE_MAINTENANCE_INTERVAL", 600)  # s, RQ's default
