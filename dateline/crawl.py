@@ -99,6 +99,9 @@ def source_settings(cfg: SourceConfig) -> dict[str, Any]:
     return {
         "CONCURRENT_REQUESTS_PER_DOMAIN": limits.concurrency_per_host,
         "DOWNLOAD_DELAY": limits.download_delay,
+        # no delay asked (your own server, an archive): no throttling either;
+        # AutoThrottle would still space requests by latency / 2
+        "AUTOTHROTTLE_ENABLED": limits.download_delay > 0,
         "AUTOTHROTTLE_START_DELAY": max(limits.download_delay, 0.01),
         "DOWNLOAD_TIMEOUT": limits.download_timeout,
         "DOWNLOAD_MAXSIZE": limits.max_page_bytes,

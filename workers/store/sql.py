@@ -87,20 +87,29 @@ class SqlStore:
     ) -> list[str]:
         """Articles and skipped pages in one transaction; each article's change."""
         with self._transaction():
-            changes = [self._upsert(stored) for stored in articles]
+            # every statement first, every result after: a backend that pipelines
+            # (PostgreSQL) sends the whole batch in one round trip
+            sent = [self._upsert(stored) for stored in articles]
             for page in pages:
                 self._record(page)
-        return changes
+            return [self._change(existed, upsert) for existed, upsert in sent]
 
-    def _upsert(self, stored: StoredArticle) -> str:
+    @staticmethod
+    def _change(existed: Any, upsert: Any) -> str:
+        if not existed.fetchone():
+            return "inserted"
+        return "updated" if upsert.rowcount else "unchanged"
+
+    def _upsert(self, stored: StoredArticle) -> tuple[Any, Any]:
+        """Send one record's statements; (existed, upsert) results, unread."""
         record = stored.to_record()
         values = [
             json.dumps(record[c]) if c in JSON_FIELDS else record[c] for c in COLUMNS
         ] + [stored.minhash]
         existed = self._execute(
             "SELECT 1 FROM articles WHERE article_id = ?", (stored.article_id,)
-        ).fetchone()
-        changed = self._execute(UPSERT, values).rowcount
+        )
+        upsert = self._execute(UPSERT, values)
         # every text an article had, with when it was fetched: its revisions
         self._execute(
             "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?) "
@@ -114,9 +123,7 @@ class SqlStore:
                 record["stored_at"],
             ),
         )
-        if not existed:
-            return "inserted"
-        return "updated" if changed else "unchanged"
+        return existed, upsert
 
     def _record(self, page: SkippedPage) -> None:
         self._execute(
