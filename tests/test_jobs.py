@@ -171,6 +171,22 @@ def test_a_poison_payload_fails_at_once_and_the_queue_flows_on(
     assert [r["title"] for r in records()] == [SEED_TITLE]
 
 
+def work(redis: Redis) -> None:
+    """What `dateline work --burst` does, in this process."""
+    DatelineWorker(
+        [ingest_queue(redis, "ingest")], connection=redis, serializer=JSONSerializer
+    ).work(burst=True)
+
+
+def waiting(redis: Redis, pages: list[Page]) -> list[dict[str, Any]]:
+    """The pages' payloads, their bodies in Redis under keys numbered from 0."""
+    payloads = []
+    for i, page in enumerate(pages):
+        redis.set(keys.PAGE_BODY.format(i), page.body)
+        payloads.append(page.to_payload(keys.PAGE_BODY.format(i)))
+    return payloads
+
+
 def courier_pages(site: Site, count: int) -> list[Page]:
     paths = [p for p in site.pages if p.startswith("/courier/news/2024/")]
     paths = [p for p in paths if p != site.no_article_path][:count]
@@ -186,9 +202,7 @@ def test_a_job_of_several_pages_stores_them_together_and_drops_their_bodies(
     assert queue.enqueue([(p, page_key(p.url, source)) for p in pages]) == 5
     assert ingest_queue(redis, "ingest").count == 1  # one job holds the five
     assert len(redis.keys(keys.PAGE_BODY.format("*"))) == 5
-    DatelineWorker(
-        [ingest_queue(redis, "ingest")], connection=redis, serializer=JSONSerializer
-    ).work(burst=True)
+    work(redis)
     assert sorted(r["url"] for r in records()) == sorted(p.url for p in pages)
     assert redis.keys(keys.PAGE_BODY.format("*")) == []  # recorded: bodies gone
     assert redis.keys(keys.QUEUED_URL.format("*")) == []
@@ -203,19 +217,12 @@ def test_a_page_failing_in_a_job_of_several_fails_alone_and_the_rest_are_stored(
     queue = IngestQueue(redis, pages_per_job=8)
     # one source per job: the renamed outlet's page would get a job of its own;
     # put it in the same job to see a page fail among others
-    payloads = []
-    for i, page in enumerate(batch):
-        body_key = keys.PAGE_BODY.format(i)
-        redis.set(body_key, page.body)
-        payloads.append(page.to_payload(body_key))
-    result = jobs.ingest_pages(payloads)
+    result = jobs.ingest_pages(waiting(redis, batch))
     assert [f[0] for f in result["failed"]] == [bad.url]
     assert sorted(r["url"] for r in records()) == sorted(p.url for p in good)
     # the failing page was queued again alone; run alone it lands in the failed
     # registry with its stage and reason, its body kept for a re-queue
-    DatelineWorker(
-        [ingest_queue(redis, "ingest")], connection=redis, serializer=JSONSerializer
-    ).work(burst=True)
+    work(redis)
     [failed] = failed_jobs(redis, "ingest")
     assert (failed.stage, failed.url) == ("load", bad.url)
     assert "renamed-outlet" in failed.error
@@ -225,9 +232,7 @@ def test_a_page_failing_in_a_job_of_several_fails_alone_and_the_rest_are_stored(
     )
     jobs.reset_connections()
     requeue(redis, "ingest", [failed])
-    DatelineWorker(
-        [ingest_queue(redis, "ingest")], connection=redis, serializer=JSONSerializer
-    ).work(burst=True)
+    work(redis)
     assert len(records()) == 4 and failed_jobs(redis, "ingest") == []
     assert queue.redis.keys(keys.PAGE_BODY.format("*")) == []
 
@@ -236,11 +241,7 @@ def test_a_job_run_again_after_its_pages_were_recorded_changes_nothing(
     demo_site: Site, dateline_env: dict, redis: Redis
 ) -> None:
     pages = courier_pages(demo_site, 3)
-    payloads = []
-    for page in pages:
-        body_key = keys.PAGE_BODY.format(page.url)
-        redis.set(body_key, page.body)
-        payloads.append(page.to_payload(body_key))
+    payloads = waiting(redis, pages)
     first = jobs.ingest_pages(payloads)
     assert {o["change"] for o in first["outcomes"]} == {"inserted"}
     again = jobs.ingest_pages(payloads)  # at-least-once: the bodies are gone now
@@ -275,18 +276,12 @@ def test_a_page_failing_at_extract_keeps_its_body_for_the_retry_alone(
         source_id="demo-courier",
         discovered_via="test",
     )
-    payloads = []
-    for i, page in enumerate([good[0], binary, good[1]]):
-        redis.set(keys.PAGE_BODY.format(i), page.body)
-        payloads.append(page.to_payload(keys.PAGE_BODY.format(i)))
-    result = jobs.ingest_pages(payloads)
+    result = jobs.ingest_pages(waiting(redis, [good[0], binary, good[1]]))
     assert [url for url, _ in result["failed"]] == [binary.url]
     assert "extract failed" in result["failed"][0][1]
     assert redis.get(keys.PAGE_BODY.format(1)) == binary.body  # kept for the retry
     assert not redis.exists(keys.PAGE_BODY.format(0), keys.PAGE_BODY.format(2))
-    DatelineWorker(
-        [ingest_queue(redis, "ingest")], connection=redis, serializer=JSONSerializer
-    ).work(burst=True)
+    work(redis)
     [failed] = failed_jobs(redis, "ingest")
     assert (failed.stage, failed.url) == ("extract", binary.url)
     assert "NUL" in failed.error
