@@ -16,7 +16,7 @@ from dateline.work import DatelineWorker
 from workers import jobs, keys, settings
 from workers.dedupe import page_key
 from workers.models import Page
-from workers.queueing import IngestQueue, ingest_queue
+from workers.queueing import IngestQueue, ingest_queue, pack_body, unpack_body
 from workers.store import open_store
 
 FETCHED = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -148,7 +148,7 @@ def test_failures_are_retried_then_kept_with_stage_and_payload(
     job = Job.fetch(failed.job_id, connection=redis, serializer=JSONSerializer)
     assert job.retries_left == 0  # three attempts were made
     [payload] = job.args[0]
-    body = redis.get(payload["body_key"])  # the body waits beside the failed job
+    body = unpack_body(redis.get(payload["body_key"]))  # waiting beside the job
     assert Page.from_payload(payload, body) == page  # the page is intact
     assert "StageError: load failed" in (traceback_of(job) or "")  # traceback kept
 
@@ -182,7 +182,7 @@ def waiting(redis: Redis, pages: list[Page]) -> list[dict[str, Any]]:
     """The pages' payloads, their bodies in Redis under keys numbered from 0."""
     payloads = []
     for i, page in enumerate(pages):
-        redis.set(keys.PAGE_BODY.format(i), page.body)
+        redis.set(keys.PAGE_BODY.format(i), pack_body(page.body))
         payloads.append(page.to_payload(keys.PAGE_BODY.format(i)))
     return payloads
 
@@ -279,10 +279,18 @@ def test_a_page_failing_at_extract_keeps_its_body_for_the_retry_alone(
     result = jobs.ingest_pages(waiting(redis, [good[0], binary, good[1]]))
     assert [url for url, _ in result["failed"]] == [binary.url]
     assert "extract failed" in result["failed"][0][1]
-    assert redis.get(keys.PAGE_BODY.format(1)) == binary.body  # kept for the retry
+    kept = redis.get(keys.PAGE_BODY.format(1))
+    assert kept is not None and unpack_body(kept) == binary.body  # for the retry
     assert not redis.exists(keys.PAGE_BODY.format(0), keys.PAGE_BODY.format(2))
     work(redis)
     [failed] = failed_jobs(redis, "ingest")
     assert (failed.stage, failed.url) == ("extract", binary.url)
     assert "NUL" in failed.error
     assert len(records()) == 2
+
+
+def test_a_body_waits_packed_and_comes_back_intact(demo_site: Site) -> None:
+    body = page_of(demo_site, courier_url(seed_story())).body
+    packed = pack_body(body)
+    assert len(packed) < len(body) / 2 and unpack_body(packed) == body
+    assert unpack_body(body) == body  # queued raw, before packing: passes through

@@ -31,7 +31,7 @@ from workers.dedupe_index import Decision, DedupeIndex, Signature, text_signatur
 from workers.extract import extract_article
 from workers.models import NormalizedArticle, Page, SkippedPage, StoredArticle
 from workers.normalize import normalize_article
-from workers.queueing import IngestQueue, connect
+from workers.queueing import IngestQueue, connect, unpack_body
 from workers.store import Store, open_store
 
 logger = logging.getLogger(__name__)
@@ -239,7 +239,10 @@ def _bodies(redis: Redis, payloads: list[dict[str, Any]]) -> list[bytes | None]:
     found: Iterator[Any] = iter(
         redis.mget([k for k in wanted if k]) if any(wanted) else ()
     )
-    return [next(found) if k else None for k in wanted]
+    return [
+        unpack_body(body) if k and (body := next(found)) is not None else None
+        for k in wanted
+    ]
 
 
 def _log_outcome(stored: StoredArticle, change: str) -> None:
