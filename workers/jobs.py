@@ -145,9 +145,9 @@ def _prepare(
     """Load, extract, normalize and fingerprint one page; a page that yields no
     article is added to the batch as skipped (None)."""
     try:
-        page = Page.from_payload(payload, body if body is not None else b"")
-        if body is None and "body_key" not in payload:
-            page = Page.from_payload(payload)
+        # a body gone from Redis is read as empty here, and reported just below
+        gone = body is None and "body_key" in payload
+        page = Page.from_payload(payload, b"" if gone else body)
     except (KeyError, TypeError, ValueError, binascii.Error) as exc:
         raise StageError(
             "payload", f"not a page ({type(exc).__name__}: {exc})"
@@ -156,7 +156,7 @@ def _prepare(
         source = _source(page.source_id)
     final_key = page_key(page.final_url, source)
     page_keys = {page_key(page.url, source), final_key}
-    if body is None and "body_key" in payload:
+    if gone:
         # its body goes when its record is written: a job run again after that
         if redis.zscore(keys.RECORDED_URLS, final_key) is not None:
             batch.outcomes.append({"url": page.url, "outcome": "already_recorded"})
@@ -218,7 +218,7 @@ def _add_article(ready: Pending, decision: Decision, batch: Batch) -> None:
     batch.outcomes.append(
         {
             "url": ready.article.url,
-            "outcome": f"{stored.dup_kind}_copy" if stored.duplicate_of else "stored",
+            "outcome": _outcome(stored),
             "article_id": aid,
             "duplicate_of": stored.duplicate_of,
         }
@@ -245,13 +245,16 @@ def _bodies(redis: Redis, payloads: list[dict[str, Any]]) -> list[bytes | None]:
     ]
 
 
+def _outcome(stored: StoredArticle) -> str:
+    return f"{stored.dup_kind}_copy" if stored.duplicate_of else "stored"
+
+
 def _log_outcome(stored: StoredArticle, change: str) -> None:
-    outcome = f"{stored.dup_kind}_copy" if stored.duplicate_of else "stored"
     logger.info(
         "%s %s: %s (%s)",
         stored.article.source_id,
         stored.article.url,
-        outcome,
+        _outcome(stored),
         change,
     )
 
