@@ -37,6 +37,11 @@ class Limits:
     max_page_bytes: int = 10 * 1024 * 1024
 
 
+# A source whose timezone is "auto" is read in the zone of its pages' country-code
+# domain (.de: Europe/Berlin), or UTC where the domain names no country.
+AUTO_TIMEZONE = "auto"
+
+
 @dataclass(frozen=True)
 class SourceConfig:
     source_id: str
@@ -175,6 +180,8 @@ def _is_regex(value: str) -> bool:
 def _is_timezone(value: Any) -> bool:
     if not isinstance(value, str) or not value:
         return False
+    if value == AUTO_TIMEZONE:
+        return True
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
@@ -268,7 +275,7 @@ def parse_source(path: Path, data: Mapping[str, Any]) -> SourceConfig:
         ),
         timezone=r.get(
             "timezone",
-            "an IANA timezone name such as 'Europe/Kyiv'",
+            "an IANA timezone name such as 'Europe/Kyiv', or 'auto'",
             _is_timezone,
             required=True,
         ),

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from config.loader import SourceConfig
+from config.loader import AUTO_TIMEZONE, SourceConfig
 from workers.models import Page, parse_utc
 
 
@@ -126,14 +126,15 @@ def _ms_since(started: float) -> float:
 
 
 def adhoc_source(source_id: str = "local") -> SourceConfig:
-    """The source assumed for files given without one: English, UTC, any domain."""
+    """The source assumed for files given without one: English, any domain, dates
+    read in the zone of each page's country-code domain (UTC for .com)."""
     return SourceConfig(
         source_id=source_id,
         name="Local files",
         homepage="http://localhost/",
         allowed_domains=(),
         languages=("en",),
-        timezone="UTC",
+        timezone=AUTO_TIMEZONE,
         sections=(),
         feeds=(),
     )

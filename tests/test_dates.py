@@ -194,3 +194,72 @@ def test_the_same_instant_on_the_publishers_clock_is_preferred() -> None:
     assert choice.published is not None
     assert choice.published.local == "2023-11-08T21:11:03-05:00"
     assert choice.published.value == datetime(2023, 11, 9, 2, 11, 3, tzinfo=UTC)
+
+
+def test_two_kinds_of_evidence_outvote_htmldates_day() -> None:
+    # htmldate took a later meta date; JSON-LD and the published_time tag agree on
+    # the day before (one real outlet's "sailthru.date" is its last update).
+    choice = choose_published(
+        [
+            ("json-ld", "2020-01-19T12:25:36Z"),
+            ("meta:article:published_time", "2020-01-19T12:25:36Z"),
+            ("meta:sailthru.date", "2020-01-20T09:49:32Z"),
+            ("htmldate", "2020-01-20T09:49:32+0000"),
+        ],
+        ("en",),
+        "UTC",
+        FETCHED,
+    )
+    assert choice.published is not None
+    assert (choice.published.source, choice.published.day) == ("json-ld", "2020-01-19")
+
+
+def test_a_printed_date_counts_as_one_kind_of_evidence() -> None:
+    candidates = [
+        ("json-ld", "2022-12-21T05:49:28+00:00"),
+        ("visible", "21.12.2022"),
+        ("htmldate", "2022-12-20T16:55:21+0000"),
+    ]
+    published = parse_published(candidates, ("de",), "Europe/Zurich", FETCHED)
+    assert published is not None and published.day == "2022-12-21"
+    # the same element as <time> and as printed text is one kind, not two
+    alone = parse_published(
+        [("time", "2022-12-21"), ("visible", "21.12.2022"), candidates[-1]],
+        ("de",),
+        "Europe/Zurich",
+        FETCHED,
+    )
+    assert alone is not None and alone.day == "2022-12-20"
+
+
+def test_a_url_naming_htmldates_day_keeps_it() -> None:
+    published = parse_published(
+        [
+            ("json-ld", "2019-06-17T18:28:00+0200"),
+            ("meta:datePublished", "2019-06-17T18:28:00+0200"),
+            ("url", "2017-07-12"),
+            ("htmldate", "2017-07-12T00:00:00"),
+        ],
+        ("de",),
+        "Europe/Berlin",
+        FETCHED,
+    )
+    assert published is not None and published.day == "2017-07-12"
+
+
+def test_a_utc_instant_is_dated_on_the_publishers_clock() -> None:
+    candidates = [
+        ("json-ld", "2020-08-25T00:23:33.312Z"),
+        ("htmldate", "2020-08-25T00:00:00"),
+    ]
+    fetched = datetime(2020, 9, 1, tzinfo=UTC)
+    toronto = parse_published(candidates, ("fr",), "America/Toronto", fetched)
+    assert toronto is not None and toronto.local == "2020-08-24T20:23:33.312000-04:00"
+    assert toronto.value == datetime(2020, 8, 25, 0, 23, 33, 312000, tzinfo=UTC)
+    utc = parse_published(candidates, ("fr",), "UTC", fetched)
+    assert utc is not None and utc.day == "2020-08-25"
+    # ...unless the page itself prints the UTC day
+    printed = parse_published(
+        [*candidates, ("visible", "25/08/2020")], ("fr",), "America/Toronto", fetched
+    )
+    assert printed is not None and printed.day == "2020-08-25"

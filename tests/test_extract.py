@@ -61,6 +61,28 @@ def test_declared_dates_come_first(demo_site: Site) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("path", "day"),
+    [
+        ("/home/2017/7/12/unter-uns", "2017-07-12"),
+        ("/20200428/meet-the-swede", "2020-04-28"),
+        ("/politics/story/2020/07/08/c3d22ec8_story.html", "2020-07-08"),
+        ("/news/2020-04-28-lockdown", "2020-04-28"),
+        ("/news/2011/12/no-day/", None),  # a month is not a day
+        ("/2019/43/issue", None),
+        ("/img/1920x1080/", None),
+        ("/2020/13/01/", None),
+    ],
+)
+def test_a_date_in_the_url_path_is_a_candidate(
+    demo_site: Site, path: str, day: str | None
+) -> None:
+    article = extract_article(seed_pages(demo_site)[0], "https://example.com" + path)
+    assert article is not None
+    found = [raw for source, raw in article.date_candidates if source == "url"]
+    assert found == ([day] if day else [])
+
+
 def test_json_ld_headline_author_and_date(demo_site: Site) -> None:
     article = extract_article(seed_pages(demo_site)[1], "http://x/")
     assert article is not None

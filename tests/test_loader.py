@@ -181,3 +181,16 @@ def test_crawled_links_to_internal_hosts_are_refused(
 ) -> None:
     cfg = load_source_file(write(tmp_path, GOOD))
     assert cfg.is_fetchable(url) is fetchable
+
+
+def test_an_auto_timezone_is_the_page_domains_country(tmp_path: Path) -> None:
+    from workers.places import timezone_of_host
+
+    cfg = load_source_file(
+        write(tmp_path, GOOD.replace('timezone = "Europe/London"', 'timezone = "auto"'))
+    )
+    assert cfg.timezone == "auto"
+    assert timezone_of_host("eldeber.com.bo") == "America/La_Paz"
+    assert timezone_of_host("www.bbc.co.uk") == "Europe/London"
+    assert timezone_of_host("ici.radio-canada.ca") == "America/Toronto"
+    assert timezone_of_host("www.reuters.com") is None

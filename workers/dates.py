@@ -3,8 +3,10 @@
 Evidence, best first: htmldate's ranked search (it reads JSON-LD, meta tags, <time>
 and URL dates, preferring the original date over updates), and the publisher's own
 structured strings (JSON-LD, article:published_time, <time datetime>), then the
-dateline's date, then visible date strings. When a structured string names the same
-local day as htmldate, it is kept: it carries the time and the zone.
+dateline's date, then visible date strings and the URL's. When a structured string
+names the same day as htmldate, it is kept: it carries the time and the zone. When
+more kinds of evidence (JSON-LD, meta tags, the printed date, the URL) agree on
+another day than on htmldate's, and at least two do, that day wins.
 
 ISO strings are read by `fromisoformat`; anything else by dateparser, always with
 the page's languages, the source's timezone and date order, and the fetch time as
@@ -17,8 +19,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,6 +39,7 @@ HTMLDATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4}$")
 HAS_TIME = re.compile(r"\d{1,2}[:.h]\d{2}|\d\s*[ap]\.?m\b", re.IGNORECASE)
 ANCHOR = "htmldate"
 STRUCTURED = ("json-ld", "meta", "time")  # prefixes of candidate sources
+KIND = {"json-ld": "json-ld", "meta": "meta", "url": "url"}  # else printed on the page
 
 
 @dataclass(frozen=True)
@@ -65,68 +68,127 @@ def choose_published(
     fetched_at: datetime,
     date_order: str | None = None,
 ) -> DateChoice:
-    """The publication date from (source, raw) candidates, and what was refused."""
+    """The publication date from (source, raw) candidates, and what was refused.
+
+    Strings are read as needed: the printed ones (dateparser, about a millisecond
+    each) only when they could change the choice."""
     choice = DateChoice(None)
+    seen: dict[tuple[str, str], ParsedDate | None] = {}
 
     def read(source: str, raw: str) -> ParsedDate | None:
-        parsed = parse_date(raw, languages, timezone, fetched_at, date_order, source)
-        if parsed is None:
-            return None
-        if parsed.value > fetched_at + FUTURE_SLACK:
-            choice.rejected.append(
-                {
-                    "raw": raw,
-                    "source": source,
-                    "reason": "more than a day after the fetch",
-                }
+        if (source, raw) not in seen:
+            seen[source, raw] = _checked(
+                parse_date(raw, languages, timezone, fetched_at, date_order, source),
+                fetched_at,
+                choice.rejected,
             )
-            return None
-        if parsed.value < EARLIEST:
-            choice.rejected.append(
-                {"raw": raw, "source": source, "reason": "before 1990"}
-            )
-            return None
-        return parsed
+        return seen[source, raw]
 
-    structured = [
-        p
-        for s, r in candidates
-        if s.startswith(STRUCTURED)
-        if (p := read(s, r)) is not None
-    ]
-    anchor = next(
-        (p for s, r in candidates if s == ANCHOR if (p := read(s, r)) is not None), None
-    )
+    def found(*sources: str) -> list[ParsedDate]:
+        return [
+            p
+            for s, r in candidates
+            if s.startswith(sources)
+            if (p := read(s, r)) is not None
+        ]
+
+    structured = found(*STRUCTURED)
+    anchor = next(iter(found(ANCHOR)), None)
+    chosen = None
     if anchor is not None:
-        agreeing = [p for p in structured if p.day == anchor.day]
-        choice.published = _localest(agreeing[0] if agreeing else anchor, structured)
-        return choice
-    if structured:
-        choice.published = _localest(structured[0], structured)
-        return choice
-    for source, raw in candidates:  # the rest (dateline, visible) only when needed
-        if source == ANCHOR or source.startswith(STRUCTURED):
-            continue
-        parsed = read(source, raw)
-        if parsed is not None:
-            choice.published = parsed
-            return choice
+        chosen = _most_supported(anchor, [*structured, *found("url")], found)
+        if chosen is None:
+            chosen = next((p for p in structured if _same_day(p, anchor)), anchor)
+    elif structured:
+        chosen = structured[0]
+    else:  # the rest, in their order: the dateline, printed dates, the URL
+        chosen = next(iter(found("dateline", "visible", "url")), None)
+    if chosen is not None:
+        choice.published = _localest(chosen, structured, timezone, found)
     return choice
 
 
-def _localest(chosen: ParsedDate, others: Sequence[ParsedDate]) -> ParsedDate:
-    """The same instant written on the publisher's clock, if a string gives it:
-    '2023-11-09T02:11:03Z' in JSON-LD and '2023-11-08T21:11:03-05:00' in <time>."""
+def _checked(
+    parsed: ParsedDate | None, fetched_at: datetime, rejected: list[dict[str, str]]
+) -> ParsedDate | None:
+    """None for a date after the fetch (plus a day) or before 1990, noted."""
+    if parsed is None:
+        return None
+    if parsed.value > fetched_at + FUTURE_SLACK:
+        reason = "more than a day after the fetch"
+    elif parsed.value < EARLIEST:
+        reason = "before 1990"
+    else:
+        return parsed
+    rejected.append({"raw": parsed.raw, "source": parsed.source, "reason": reason})
+    return None
+
+
+def _most_supported(
+    anchor: ParsedDate,
+    declared: Sequence[ParsedDate],
+    found: Callable[[str], list[ParsedDate]],
+) -> ParsedDate | None:
+    """A day that more kinds of evidence name than name htmldate's: JSON-LD, meta
+    tags, the page's printed date and its URL each count once, so a CMS that writes
+    one field in three places does not outvote the rest. htmldate's day stands when
+    the URL names it: URLs are minted at first publication."""
+    kinds = _kinds(declared)
+    held = kinds.get(anchor.day, set())
+    if "url" in held or not any(
+        len(k | {"page"}) >= 2 and len(k | {"page"}) > len(held)
+        for day, k in kinds.items()
+        if day != anchor.day
+    ):
+        return None  # no printed date could tip the count
+    evidence = [*declared, *found("visible")]
+    kinds = _kinds(evidence)
+    held = kinds.get(anchor.day, set())
+    return next(
+        (
+            p
+            for p in evidence
+            if p.source != "url"
+            if len(kinds[p.day]) >= 2 and len(kinds[p.day]) > len(held)
+        ),
+        None,
+    )
+
+
+def _kinds(evidence: Sequence[ParsedDate]) -> dict[str, set[str]]:
+    kinds: dict[str, set[str]] = {}
+    for p in evidence:
+        kinds.setdefault(p.day, set()).add(KIND.get(p.source.split(":")[0], "page"))
+    return kinds
+
+
+def _same_day(parsed: ParsedDate, anchor: ParsedDate) -> bool:
+    """htmldate writes the day as the string states it; the string may be in UTC."""
+    return anchor.day in (parsed.day, parsed.value.date().isoformat())
+
+
+def _localest(
+    chosen: ParsedDate,
+    structured: Sequence[ParsedDate],
+    timezone: str,
+    found: Callable[[str], list[ParsedDate]],
+) -> ParsedDate:
+    """The same instant written on the publisher's clock: '2023-11-09T02:11:03Z' in
+    JSON-LD and '2023-11-08T21:11:03-05:00' in <time>; failing such a string, the
+    instant in the source's timezone, unless the page prints the UTC day."""
     if chosen.tz_source != "explicit" or not chosen.local.endswith("+00:00"):
         return chosen
-    for other in others:
+    for other in structured:
         if (
             other.tz_source == "explicit"
             and other.value == chosen.value
             and not other.local.endswith("+00:00")
         ):
             return other
-    return chosen
+    local = chosen.value.astimezone(ZoneInfo(timezone)).isoformat()
+    if local[:10] == chosen.day or any(p.day == chosen.day for p in found("visible")):
+        return chosen
+    return replace(chosen, local=local)
 
 
 def parse_published(

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import charset_normalizer
 import trafilatura
@@ -58,6 +59,11 @@ VISIBLE_DATES = (
     "//*[not(self::script or self::style)][not(*)][contains(@class, 'date') or "
     "contains(@class, 'publish') or contains(@class, 'timestamp') or "
     "contains(@class, 'posted')]/text()"
+)
+# A full date in the URL path: /2017/7/12/, /2020-04-28-, /20200428/
+URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})(?:([/-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])|"
+    r"(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]))(?=[/_.-]|$)"
 )
 PRECISE_ENOUGH = 2000  # characters: see extract_article
 CREDIT_LINE = re.compile(
@@ -143,6 +149,10 @@ def extract_article(
     if len(body_text) < MIN_ARTICLE_CHARS:
         return None
     dates = list(declared["dates"])
+    if found := URL_DATE.search(urlsplit(url).path):
+        year, _, month, day, month8, day8 = found.groups()
+        month, day = month or month8, day or day8
+        dates.append(("url", f"{year}-{int(month):02d}-{int(day):02d}"))
     if getattr(doc, "date", None):
         dates.append(("htmldate", doc.date))
     return ExtractedArticle(

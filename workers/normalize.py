@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from config.loader import SourceConfig
+from config.loader import AUTO_TIMEZONE, SourceConfig
 from workers.datelines import (
     ParsedDateline,
     drop_contact_lines,
@@ -24,7 +24,12 @@ from workers.dates import choose_published
 from workers.dedupe import resolve_canonical
 from workers.metadata import clean_authors, clean_title
 from workers.models import Dateline, ExtractedArticle, NormalizedArticle
-from workers.places import country_of_timezone, is_known, resolve_place
+from workers.places import (
+    country_of_timezone,
+    is_known,
+    resolve_place,
+    timezone_of_host,
+)
 
 
 def normalize_article(
@@ -47,8 +52,12 @@ def normalize_article(
             len(candidates),
         )
         candidates.insert(at, ("dateline", dateline_day.isoformat()))
+    host = urlsplit(url).hostname or ""
+    timezone = source.timezone
+    if timezone == AUTO_TIMEZONE:
+        timezone = timezone_of_host(host) or "UTC"
     dates = choose_published(
-        candidates, languages, source.timezone, fetched_at, source.date_order
+        candidates, languages, timezone, fetched_at, source.date_order
     )
     published = dates.published
     if published is not None and published.source != "dateline":
@@ -56,7 +65,6 @@ def normalize_article(
             parsed, min(date.fromisoformat(published.day), reference)
         )
     dateline = resolve_dateline(parsed, dateline_day, source) if parsed else None
-    host = urlsplit(url).hostname or ""
     authors = clean_authors(
         extracted.authors, extracted.author_variants, extracted.site_names, host
     )

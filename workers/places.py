@@ -149,6 +149,22 @@ def country_of_timezone(timezone: str) -> str | None:
     return _timezones().get(timezone)
 
 
+CCTLD_COUNTRY = {"uk": "GB", "su": "RU"}  # country-code domains that differ from ISO
+
+
+def timezone_of_country(country: str) -> str | None:
+    """The timezone most of a country's people live in (CA -> America/Toronto)."""
+    return _country_zones().get(country.upper())
+
+
+def timezone_of_host(host: str) -> str | None:
+    """The timezone of a country-code domain's country (www.lemonde.fr -> Paris)."""
+    suffix = host.rstrip(".").rsplit(".", 1)[-1].lower()
+    if len(suffix) != 2:
+        return None  # .com, .org, .news: no country
+    return timezone_of_country(CCTLD_COUNTRY.get(suffix, suffix))
+
+
 def warm() -> None:
     _index()
     _countries()
@@ -228,3 +244,12 @@ def _timezones() -> dict[str, str]:
             zone.get(city["countrycode"], 0) + city["population"]
         )
     return {tz: max(c, key=c.__getitem__) for tz, c in votes.items()}
+
+
+@lru_cache(maxsize=1)
+def _country_zones() -> dict[str, str]:
+    people: dict[str, dict[str, int]] = {}
+    for city in _cities().values():
+        zones = people.setdefault(city["countrycode"], {})
+        zones[city["timezone"]] = zones.get(city["timezone"], 0) + city["population"]
+    return {country: max(z, key=z.__getitem__) for country, z in people.items()}
