@@ -228,3 +228,25 @@ def test_racing_copies_agree_on_one_original(redis: Redis, redis_url: str) -> No
         for t in threads:
             t.join()
         assert len(originals) == 8 and len(set(originals)) == 1
+
+
+def test_signing_runs_off_the_calling_thread_and_survives_a_fork() -> None:
+    import multiprocessing
+
+    from workers import dedupe_index
+
+    text = normalized_text("Kyiv said on Tuesday it was working on new air defence.")
+    expected = dedupe_index._sign(text)  # the same thing, on this thread
+    assert sig("Kyiv said on Tuesday it was working on new air defence.") == expected
+    pool = dedupe_index._signer()
+    assert (
+        pool.submit(threading.current_thread).result() is not threading.current_thread()
+    )
+    # a pool's thread does not cross a fork: a child must get its own, not hang
+    ctx = multiprocessing.get_context("fork")
+    child = ctx.Process(target=sig, args=("A child signs this text too.",))
+    child.start()
+    child.join(timeout=20)
+    if child.is_alive():
+        child.kill()
+    assert child.exitcode == 0
