@@ -19,6 +19,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -70,6 +71,7 @@ FOLDED_HOST_PREFIXES = ("amp.", "m.", "mobile.")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@lru_cache(maxsize=4096)  # a worker asks for a page's URL three times
 def canonical_url(
     url: str, keep_params: tuple[str, ...] = (), home_host: str | None = None
 ) -> str:
