@@ -71,18 +71,20 @@ local function hex(raw)
     return string.format('%02x', string.byte(c))
   end))
 end
-local function insert(tail)
+local function insert(tail, known)  -- a known article may be in its buckets
   redis.call('HSETNX', KEYS[1], content, me)
   for i = 3, #KEYS do
     local entry = ARGV[i + 3] .. me8
-    if #entries(i, entry) == 0 then redis.call('APPEND', KEYS[i], entry) end
+    if not known or #entries(i, entry) == 0 then
+      redis.call('APPEND', KEYS[i], entry)
+    end
   end
   redis.call('SET', KEYS[2], sig .. tail)
 end
 local record = redis.call('GET', KEYS[2])
 if record then  -- a re-run, or a revision of this article: its decision stands
   local tail = string.sub(record, n + 1)
-  insert(tail)
+  insert(tail, true)
   return {string.sub(tail, 11, 11), string.sub(tail, 1, 10), string.byte(tail, 12), 1}
 end
 local owner = redis.call('HGET', KEYS[1], content)
@@ -93,7 +95,7 @@ if owner and owner ~= me then
   insert(tail)
   return {'e', orig, 100, 0}
 end
-local best, best_eq, seen = nil, -1, {}
+local best, best_eq, seen, mine = nil, -1, {}, {string.byte(sig, 1, n)}
 for i = 3, #KEYS do
   local s = bucket(i)
   for _, at in ipairs(entries(i, ARGV[i + 3])) do
@@ -102,9 +104,9 @@ for i = 3, #KEYS do
       seen[c] = true
       local rec = redis.call('GET', prefix .. hex(c))
       if rec then
-        local eq = 0
+        local eq, theirs = 0, {string.byte(rec, 1, n)}
         for k = 1, n do
-          if string.byte(rec, k) == string.byte(sig, k) then eq = eq + 1 end
+          if theirs[k] == mine[k] then eq = eq + 1 end
         end
         if eq > best_eq then best, best_eq = rec, eq end
       end
