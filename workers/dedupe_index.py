@@ -163,7 +163,7 @@ def text_signature(normalized: str) -> Signature:
     AVX-512 Xeon): once a thread has run RMinHash, the C code it runs afterwards
     (libxml2 parsing and XPath, thus trafilatura) is 10-25% slower, for good, most
     likely from the vector-register state the SIMD code leaves behind. The hand-off
-    costs about 0.05 ms; the extracting thread keeps its full speed."""
+    costs about 0.1 ms; the extracting thread keeps its full speed."""
     return _signer().submit(_sign, normalized).result()
 
 
