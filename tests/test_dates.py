@@ -263,3 +263,28 @@ def test_a_utc_instant_is_dated_on_the_publishers_clock() -> None:
         [*candidates, ("visible", "25/08/2020")], ("fr",), "America/Toronto", fetched
     )
     assert printed is not None and printed.day == "2020-08-25"
+
+
+def test_an_auto_source_dates_a_page_on_its_countrys_clock() -> None:
+    from dateline.local import adhoc_source
+    from workers.extract import extract_article
+    from workers.normalize import normalize_article
+
+    story = " ".join(["The school buses will run again from mid-September."] * 8)
+    page = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+        '"headline": "Buses", "datePublished": "2020-08-25T00:23:33Z"}</script>'
+        f"</head><body><article><h1>Buses</h1><p>{story}</p></article></body></html>"
+    ).encode()
+    fetched = datetime(2020, 9, 1, tzinfo=UTC)
+    local = {}
+    for url in ("https://ici.radio-canada.ca/nouvelle/1", "https://example.com/1"):
+        extracted = extract_article(page, url, None, fetched)
+        assert extracted is not None
+        article = normalize_article(extracted, adhoc_source(), fetched, url)
+        assert article.published_at == datetime(2020, 8, 25, 0, 23, 33, tzinfo=UTC)
+        local[url] = article.published_local
+    assert (
+        local["https://ici.radio-canada.ca/nouvelle/1"] == "2020-08-24T20:23:33-04:00"
+    )
+    assert local["https://example.com/1"] == "2020-08-25T00:23:33+00:00"
