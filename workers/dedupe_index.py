@@ -27,7 +27,7 @@ import os
 import re
 import struct
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,7 +164,13 @@ def text_signature(normalized: str) -> Signature:
     (libxml2 parsing and XPath, thus trafilatura) is 10-25% slower, for good, most
     likely from the vector-register state the SIMD code leaves behind. The hand-off
     costs about 0.1 ms; the extracting thread keeps its full speed."""
-    return _signer().submit(_sign, normalized).result()
+    return sign_later(normalized).result()
+
+
+def sign_later(normalized: str) -> Future[Signature]:
+    """text_signature without the wait: a worker collects its job's signatures
+    when the job's dedupe decisions go out, extracting the next page meanwhile."""
+    return _signer().submit(_sign, normalized)
 
 
 _signers: dict[int, ThreadPoolExecutor] = {}

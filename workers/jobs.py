@@ -14,6 +14,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,7 +28,7 @@ from rq.timeouts import JobTimeoutException
 from config.loader import SourceConfig, load_source
 from workers import keys, settings
 from workers.dedupe import Fingerprint, fingerprint, page_key, url_key
-from workers.dedupe_index import Decision, DedupeIndex, Signature, text_signature
+from workers.dedupe_index import Decision, DedupeIndex, Signature, sign_later
 from workers.extract import extract_article
 from workers.models import NormalizedArticle, Page, SkippedPage, StoredArticle
 from workers.normalize import normalize_article
@@ -94,11 +95,15 @@ def ingest_pages(payloads: list[dict[str, Any]]) -> dict[str, Any]:
             batch.unfinished = payloads[i + 1 :]
             break
     with _stage("dedupe"):  # every page's decision in one round trip
+        signatures = [p.signing.result() for p in pending]
         decisions = _index(redis).decide_many(
-            [(p.found.article_id, p.found.content_hash, p.signature) for p in pending]
+            [
+                (p.found.article_id, p.found.content_hash, signature)
+                for p, signature in zip(pending, signatures, strict=True)
+            ]
         )
-    for ready, decision in zip(pending, decisions, strict=True):
-        _add_article(ready, decision, batch)
+    for ready, signature, decision in zip(pending, signatures, decisions, strict=True):
+        _add_article(ready, signature, decision, batch)
     with _stage("store"):
         changes = store.write(batch.articles, batch.skipped)
         _mark_recorded(redis, batch.recorded, batch.bodies)
@@ -135,7 +140,7 @@ class Pending:
     payload: dict[str, Any]
     article: NormalizedArticle
     found: Fingerprint
-    signature: Signature
+    signing: Future[Signature]  # on the signing thread while the next page extracts
     page_keys: set[str]
 
 
@@ -192,11 +197,13 @@ def _prepare(
         article = normalize_article(extracted, source, page.fetched_at, page.final_url)
     with _stage("dedupe", page):
         found = fingerprint(article)
-        signature = text_signature(found.normalized)
-    return Pending(payload, article, found, signature, page_keys)
+        signing = sign_later(found.normalized)
+    return Pending(payload, article, found, signing, page_keys)
 
 
-def _add_article(ready: Pending, decision: Decision, batch: Batch) -> None:
+def _add_article(
+    ready: Pending, signature: Signature, decision: Decision, batch: Batch
+) -> None:
     aid = ready.found.article_id
     copy = decision.original_id != aid
     stored = StoredArticle(
@@ -208,7 +215,7 @@ def _add_article(ready: Pending, decision: Decision, batch: Batch) -> None:
         cluster_id=decision.original_id,
         article=ready.article,
         stored_at=datetime.now(UTC),
-        minhash=ready.signature.hex,
+        minhash=signature.hex,
     )
     batch.articles.append(stored)
     batch.article_outcome[aid] = len(batch.outcomes)
