@@ -224,7 +224,7 @@ def _add_article(
     )
     batch.outcomes.append(
         {
-            "url": ready.article.url,
+            "url": ready.payload["url"],
             "outcome": _outcome(stored),
             "article_id": aid,
             "duplicate_of": stored.duplicate_of,

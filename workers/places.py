@@ -169,6 +169,7 @@ def warm() -> None:
     _index()
     _countries()
     _timezones()
+    _country_zones()
 
 
 def _key(value: str) -> str:
@@ -237,19 +238,19 @@ def _countries() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _timezones() -> dict[str, str]:
-    votes: dict[str, dict[str, int]] = {}
-    for city in _cities().values():
-        zone = votes.setdefault(city["timezone"], {})
-        zone[city["countrycode"]] = (
-            zone.get(city["countrycode"], 0) + city["population"]
-        )
-    return {tz: max(c, key=c.__getitem__) for tz, c in votes.items()}
+    return _most_populous("timezone", "countrycode")
 
 
 @lru_cache(maxsize=1)
 def _country_zones() -> dict[str, str]:
+    return _most_populous("countrycode", "timezone")
+
+
+def _most_populous(group: str, pick: str) -> dict[str, str]:
+    """For each `group` value of the gazetteer's cities, the `pick` value most of
+    its people live under (a timezone's country, a country's timezone)."""
     people: dict[str, dict[str, int]] = {}
     for city in _cities().values():
-        zones = people.setdefault(city["countrycode"], {})
-        zones[city["timezone"]] = zones.get(city["timezone"], 0) + city["population"]
-    return {country: max(z, key=z.__getitem__) for country, z in people.items()}
+        counts = people.setdefault(city[group], {})
+        counts[city[pick]] = counts.get(city[pick], 0) + city["population"]
+    return {key: max(c, key=c.__getitem__) for key, c in people.items()}
