@@ -45,6 +45,27 @@ def test_news_sitemap_publication_date_before_lastmod() -> None:
     assert _sitemap_entries(root) == [("https://x.com/a", "2024-03-19T09:42:00Z")]
 
 
+def test_sitemap_entries_take_only_an_entrys_own_loc() -> None:
+    root = _xml_root(
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="'
+        b'http://www.google.com/schemas/sitemap-image/1.1"><!-- generated -->'
+        b"<url><image:image><image:loc>https://x.com/a.jpg</image:loc></image:image>"
+        b"<loc> https://x.com/a </loc></url>"
+        b"<url><lastmod>2024-03-20</lastmod></url>"  # no loc: nothing to fetch
+        b"<url><loc>https://x.com/b</loc><lastmod>2024-03-21</lastmod></url>"
+        b"</urlset>"
+    )
+    index = _xml_root(
+        b"<sitemapindex><sitemap><loc>https://x.com/s1.xml</loc></sitemap>"
+        b"</sitemapindex>"
+    )
+    assert _sitemap_entries(root) == [
+        ("https://x.com/a", None),
+        ("https://x.com/b", "2024-03-21"),
+    ]
+    assert _sitemap_entries(index) == [("https://x.com/s1.xml", None)]
+
+
 def test_listing_dates() -> None:
     assert (
         _listing_date("Tue, 19 Mar 2024 09:42:00 GMT").isoformat()
