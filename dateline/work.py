@@ -82,6 +82,7 @@ def run_workers(
     from workers import jobs
 
     jobs.warm()
+    jobs.check_store()
     ctx = multiprocessing.get_context("fork")
     stopping = threading.Event()
 
@@ -122,8 +123,9 @@ def run_workers(
 def _work(
     redis_url: str, queue_name: str, burst: bool, worker_class: type[BaseWorker]
 ) -> None:
-    from workers import settings
+    from workers import jobs, settings
 
+    jobs.connect_early()
     redis = connect(redis_url)
     worker = worker_class(
         [ingest_queue(redis, queue_name)],

@@ -39,6 +39,21 @@ def test_unreachable_redis_is_one_line_naming_the_url(
         assert len(proc.stderr.strip().splitlines()) == 1
 
 
+def test_an_unusable_database_stops_work_before_any_job(
+    dateline_env: dict, tmp_path: Path
+) -> None:
+    from tests.conftest import run_dateline
+
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the database's folder should be")
+    env = {**dateline_env, "DATELINE_DATABASE_URL": str(blocked / "db.sqlite3")}
+    proc = run_dateline(env, "work", "--burst", check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1].startswith(
+        f"dateline: error: cannot open the database {blocked / 'db.sqlite3'}"
+    )
+
+
 def test_bad_config_names_file_and_key(
     dateline_env: dict, sources_dir: Path, run: Any
 ) -> None:
