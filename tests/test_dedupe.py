@@ -250,3 +250,9 @@ def test_signing_runs_off_the_calling_thread_and_survives_a_fork() -> None:
     if child.is_alive():
         child.kill()
     assert child.exitcode == 0
+
+
+def test_normalized_text_folds_every_kind_of_whitespace_to_one_space() -> None:
+    # non-breaking, thin and ideographic spaces, tabs and blank lines, as pages mix them
+    text = "\u00a0 Kyiv\u2009said\t\ton\u3000Tuesday\n\n\nit  was\u2028working. \n"
+    assert normalized_text(text) == "kyiv said on tuesday it was working."

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 import psycopg
@@ -162,6 +163,7 @@ class _Result(list):  # type: ignore[type-arg]
         return self[0] if self else None
 
 
+@lru_cache(maxsize=256)  # a handful of statements, each sent thousands of times
 def _placeholders(sql: str) -> str:
     """`?` -> `%s` outside string literals (the shared queries use `?`)."""
     return re.sub(r"\?(?=(?:[^']*'[^']*')*[^']*$)", "%s", sql.replace("%", "%%"))
