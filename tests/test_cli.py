@@ -39,7 +39,7 @@ def test_unreachable_redis_is_one_line_naming_the_url(
         assert len(proc.stderr.strip().splitlines()) == 1
 
 
-def test_an_unusable_database_stops_work_before_any_job(
+def test_an_unusable_database_is_reported_when_work_starts(
     dateline_env: dict, tmp_path: Path
 ) -> None:
     from tests.conftest import run_dateline
@@ -47,10 +47,11 @@ def test_an_unusable_database_stops_work_before_any_job(
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where the database's folder should be")
     env = {**dateline_env, "DATELINE_DATABASE_URL": str(blocked / "db.sqlite3")}
-    proc = run_dateline(env, "work", "--burst", check=False)
-    last = proc.stderr.strip().splitlines()[-1]
-    assert proc.returncode == 1
-    assert last.startswith(f"dateline: error: cannot open the database {blocked}")
+    proc = run_dateline(env, "work", "-n", "2", "--burst", check=False)
+    assert f"the database cannot be used yet (cannot open the database {blocked}" in (
+        proc.stderr
+    )
+    assert proc.stderr.count("cannot be used yet") == 1  # once, not once per worker
 
 
 def test_bad_config_names_file_and_key(

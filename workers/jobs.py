@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -382,21 +382,28 @@ def _redis() -> Redis:
     return _conns["redis"]
 
 
-def check_store() -> None:
+def check_store() -> bool:
     """Open the configured store once and close it, before workers fork: its driver
     is imported once for all of them (psycopg took 0.8 s of each worker's first
-    job), its schema is migrated once, and a database that cannot be used is
-    reported (StoreUnavailable) before any job is taken."""
-    open_store(settings.DATABASE_URL).close()
+    job) and its schema is migrated once. A database that cannot be used now is
+    reported, and left to the jobs: they fail and are retried until it can."""
+    try:
+        open_store(settings.DATABASE_URL).close()
+    except Exception as exc:  # any driver error, as a job would meet it
+        logger.warning(
+            "the database cannot be used yet (%s); jobs will fail and be retried "
+            "until it can",
+            exc,
+        )
+        return False
+    return True
 
 
 def connect_early() -> None:
-    """Open this process's store connection before its first job. A database down
-    now is left to the jobs, which fail and are retried as at any other time."""
-    try:
+    """Open this process's store connection before its first job (a database down
+    now was reported by `check_store`; the jobs meet it again)."""
+    with suppress(Exception):
         _store()
-    except Exception as exc:  # any driver error: the jobs will report it
-        logger.warning("the store is not reachable yet: %s", exc)
 
 
 def warm() -> None:
