@@ -36,6 +36,7 @@ from rq.registry import StartedJobRegistry
 
 from dateline.bench_stages import stage_medians
 from dateline.benchsite import BenchSite, serve_fast
+from dateline.context import tune_collector
 from dateline.operate import queue_status
 from dateline.redis_server import free_port, ping, server_args
 from workers.queueing import ingest_queue
@@ -179,6 +180,7 @@ def _ceiling(site: BenchSite, workers: int) -> float:
     from workers import jobs
 
     jobs.warm()
+    tune_collector()  # as `dateline work` sets up its workers
     bodies = [(site.base + p, site.pages[p][1]) for p in site.articles]
     ctx = multiprocessing.get_context("fork")
     procs = [

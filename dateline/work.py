@@ -26,6 +26,7 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 from rq.worker import BaseWorker, WorkerStatus
 
+from dateline.context import tune_collector
 from workers.queueing import connect, ingest_queue
 
 logger = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ def run_workers(
 
     jobs.warm()
     jobs.check_store()
+    tune_collector()
     ctx = multiprocessing.get_context("fork")
     stopping = threading.Event()
 
