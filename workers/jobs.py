@@ -382,7 +382,7 @@ def _redis() -> Redis:
     return _conns["redis"]
 
 
-def check_store() -> bool:
+def check_store() -> None:
     """Open the configured store once and close it, before workers fork: its driver
     is imported once for all of them (psycopg took 0.8 s of each worker's first
     job) and its schema is migrated once. A database that cannot be used now is
@@ -395,8 +395,6 @@ def check_store() -> bool:
             "until it can",
             exc,
         )
-        return False
-    return True
 
 
 def connect_early() -> None:
