@@ -27,32 +27,32 @@ test: $(STAMP)  ## run the test suite (starts its own redis-server)
 
 eval: $(STAMP)  ## score extraction on the shared evaluation pages (needs ../shared)
 	@test -d $(SHARED)/eval || { echo "make eval: no $(SHARED)/eval here"; exit 1; }
-	$(BIN)/python -m dateline.evaluate --shared $(SHARED)
+	$(BIN)/python -m tests.eval.extraction --shared $(SHARED)
 
 eval-dedupe: $(STAMP)  ## cluster precision/recall on a syndication set built from ../shared
 	@test -d $(SHARED)/eval || { echo "make eval-dedupe: no $(SHARED)/eval here"; exit 1; }
-	$(BIN)/python -m dateline.syndication --shared $(SHARED)
+	$(BIN)/python -m tests.eval.dedupe --shared $(SHARED)
 
 bench-dedupe: $(STAMP)  ## dedupe index at 100,000 articles: memory and latency
-	$(BIN)/python -m dateline.bench
+	$(BIN)/python -m tests.bench.dedupe
 
 bench-throughput: $(STAMP)  ## end to end against the extraction ceiling (PAGES=DIR, DB=postgres)
-	$(BIN)/python -m dateline.bench_throughput $(if $(PAGES),--pages $(PAGES)) $(if $(DB),--db $(DB))
+	$(BIN)/python -m tests.bench.throughput $(if $(PAGES),--pages $(PAGES)) $(if $(DB),--db $(DB))
 
 bench: bench-dedupe bench-throughput  ## every benchmark; ends with e2e/ceiling=R.RR
 
 fixtures: $(STAMP)  ## regenerate tests/fixtures/*/article.json (review the diff!)
-	$(BIN)/python -m dateline.fixtures
+	$(BIN)/python -m tests.regenerate_fixtures
 
 chaos: $(STAMP)  ## inject faults into real processes; every page accounted for
-	$(BIN)/python -m dateline.chaos
+	$(BIN)/python -m tests.chaos
 
 lint: $(STAMP)  ## ruff and mypy
 	$(BIN)/ruff check .
-	$(BIN)/mypy config crawler workers dateline
+	$(BIN)/mypy config crawler workers dateline tests/harness.py tests/bench tests/chaos tests/eval tests/regenerate_fixtures.py
 
 stop-redis: $(STAMP)  ## stop the private redis-server under var/redis
-	$(BIN)/python -c "from dateline.redis_server import stop_private; from workers import settings; stop_private(settings.VAR_DIR)"
+	$(BIN)/python -c "from dateline.private_redis import stop_private; from workers import settings; stop_private(settings.VAR_DIR)"
 
 clean: stop-redis  ## stop the private Redis and delete var/ (all stored data)
 	rm -rf var

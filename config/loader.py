@@ -85,6 +85,19 @@ class SourceConfig:
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
 
+def adhoc_source(source_id: str = "local") -> SourceConfig:
+    """The source assumed for pages given without one: English, any domain, dates
+    read in the zone of each page's country-code domain (UTC for .com)."""
+    return SourceConfig(
+        source_id=source_id,
+        name="Local files",
+        homepage="http://localhost/",
+        allowed_domains=(),
+        languages=("en",),
+        timezone=AUTO_TIMEZONE,
+    )
+
+
 def is_private_host(host: str) -> bool:
     """Loopback, private, link-local or reserved addresses, and local-only names.
     (Names are not resolved here: a public name pointing inward is not caught.)"""

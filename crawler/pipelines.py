@@ -17,7 +17,6 @@ from twisted.internet import task
 from twisted.internet.defer import Deferred, DeferredList
 from twisted.internet.threads import deferToThread
 
-from crawler.items import FetchedPage
 from workers.models import Page
 from workers.queueing import IngestQueue, connect
 
@@ -33,7 +32,7 @@ class EnqueuePipeline:
         self.crawler = crawler
         self.queue = IngestQueue.from_settings(connect(url))
         self.batch_size = settings.getint("DATELINE_ENQUEUE_BATCH")
-        self.buffer: list[tuple[Page, str]] = []
+        self.buffer: list[Page] = []
         self.pending: set[Deferred[Any]] = set()
         self.ticker = task.LoopingCall(self._flush)
 
@@ -45,8 +44,8 @@ class EnqueuePipeline:
         self.ticker.start(1.0, now=False)  # partial batches go out within a second
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, FetchedPage):
-            self.buffer.append((item.page, item.key))
+        if isinstance(item, Page):
+            self.buffer.append(item)
             if len(self.buffer) >= self.batch_size:
                 self._flush()
         return item
@@ -74,12 +73,12 @@ class EnqueuePipeline:
     def _enqueued(self, count: int) -> None:
         self.crawler.stats.inc_value("dateline/enqueued", count)
 
-    def _failed(self, failure: Any, batch: list[tuple[Page, str]]) -> None:
+    def _failed(self, failure: Any, batch: list[Page]) -> None:
         self.crawler.stats.inc_value("dateline/enqueue_failed", len(batch))
         logger.error(
             "%s: could not enqueue %d pages (%s); they will be fetched again "
             "by the next crawl",
-            batch[0][0].source_id,
+            batch[0].source_id,
             len(batch),
             failure.getErrorMessage(),
         )

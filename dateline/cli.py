@@ -1,31 +1,30 @@
-"""The `dateline` command: crawl, work, watch, re-queue, export, try local pages."""
+"""The `dateline` command: crawl, work, watch, re-queue, export, try local pages.
+
+This module holds the parser; each command runs in the module named after what it
+does: `crawl`, `work`, `operate` (status, failed, requeue), `records` (export,
+show, clusters, dedupe, db), `local` (extract, ingest) and `demo`.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
+import re
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
+from datetime import timedelta
 
 from redis.exceptions import RedisError
 
-from config.loader import ConfigError, load_source, load_sources
-from dateline.cli_local import cmd_extract, cmd_ingest
-from dateline.cli_ops import (
-    cmd_clusters,
-    cmd_db,
-    cmd_dedupe,
-    cmd_export,
-    cmd_failed,
-    cmd_requeue,
-    cmd_show,
-    cmd_status,
-    duration,
-)
-from dateline.context import UsageError, connect_redis, redis_url
-from dateline.redis_server import RedisUnavailable
+from config.loader import ConfigError, load_sources
+from dateline.crawl import cmd_crawl
+from dateline.demo import cmd_demo
+from dateline.local import cmd_extract, cmd_ingest
+from dateline.operate import cmd_failed, cmd_requeue, cmd_status
+from dateline.private_redis import RedisUnavailable
+from dateline.records import cmd_clusters, cmd_db, cmd_dedupe, cmd_export, cmd_show
+from dateline.runtime import UsageError
+from dateline.work import cmd_work
 from workers import settings
 from workers.store import StoreUnavailable
 
@@ -196,65 +195,14 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_crawl(args: argparse.Namespace) -> int:
-    from dateline.crawl import CrawlLocks, run_crawls
-    from workers import keys
-
-    if args.all == bool(args.source_ids):
-        raise UsageError("crawl: name SOURCE_IDs or give --all (not both)")
-    sources = (
-        [c for c in load_sources().values() if c.enabled]
-        if args.all
-        else [load_source(s) for s in args.source_ids]
-    )
-    url = redis_url()
-    locks = CrawlLocks(connect_redis(), settings.CRAWL_LOCK_TTL)
-    held = [c for c in sources if locks.acquire(c.source_id)]
-    for cfg in sources:
-        if cfg not in held:
-            print(
-                f"{cfg.source_id}: skipped, another crawl of it is running "
-                f"(lock {keys.CRAWL_LOCK.format(cfg.source_id)})"
-            )
-    if not held:
-        return 0
-    print(
-        f"crawling {len(held)} source(s): "
-        f"{', '.join(c.source_id for c in held)} -> {settings.masked(url)}",
-        file=sys.stderr,
-    )
-    try:
-        summaries = run_crawls(held, url, locks=locks)
-    finally:
-        for cfg in held:
-            locks.release(cfg.source_id)
-    for summary in summaries:
-        print(json.dumps(asdict(summary)) if args.json else summary.line())
-    failed = [s.source_id for s in summaries if not s.ok]
-    if failed:
-        print(f"dateline: crawl failed for: {', '.join(failed)}", file=sys.stderr)
-    return 1 if failed else 0
-
-
-def cmd_work(args: argparse.Namespace) -> int:
-    from dateline.work import run_workers
-
-    if args.workers < 1:
-        raise UsageError("work: -n must be at least 1")
-    url = redis_url()
-    print(
-        f"{args.workers} worker(s) on queue '{settings.QUEUE_NAME}' at "
-        f"{settings.masked(url)}"
-        + (" (burst)" if args.burst else "; Ctrl-C or SIGTERM to stop"),
-        file=sys.stderr,
-    )
-    return run_workers(url, settings.QUEUE_NAME, args.workers, args.burst)
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    from dateline.demo import run_demo
-
-    return run_demo(redis_url(), args.workers)
+def duration(text: str) -> timedelta:
+    match = re.fullmatch(r"\s*(\d+)\s*([smhdw])\s*", text)
+    if not match:
+        raise argparse.ArgumentTypeError(
+            f"expected a duration such as 30m, 6h or 2d, got {text!r}"
+        )
+    unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+    return timedelta(**{unit[match.group(2)]: int(match.group(1))})
 
 
 if __name__ == "__main__":

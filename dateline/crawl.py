@@ -1,20 +1,65 @@
-"""`dateline crawl`: one generic spider per source, all in one Scrapy process."""
+"""`dateline crawl`: one generic spider per source, all in one Scrapy process.
+
+Each source is crawled by one run at a time (a lock in Redis, renewed while the
+crawl runs); each ends with a summary line, and the exit status says whether
+any source failed.
+"""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import json
 import logging
 import os
 import socket
+import sys
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from redis.exceptions import RedisError
 
-from config.loader import SourceConfig
-from dateline.context import tune_collector
-from workers import keys
+from config.loader import SourceConfig, load_source, load_sources
+from dateline.runtime import UsageError, connect_redis, redis_url, tune_collector
+from workers import keys, settings
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    if args.all == bool(args.source_ids):
+        raise UsageError("crawl: name SOURCE_IDs or give --all (not both)")
+    sources = (
+        [c for c in load_sources().values() if c.enabled]
+        if args.all
+        else [load_source(s) for s in args.source_ids]
+    )
+    url = redis_url()
+    locks = CrawlLocks(connect_redis(), settings.CRAWL_LOCK_TTL)
+    held = [c for c in sources if locks.acquire(c.source_id)]
+    for cfg in sources:
+        if cfg not in held:
+            print(
+                f"{cfg.source_id}: skipped, another crawl of it is running "
+                f"(lock {keys.CRAWL_LOCK.format(cfg.source_id)})"
+            )
+    if not held:
+        return 0
+    print(
+        f"crawling {len(held)} source(s): "
+        f"{', '.join(c.source_id for c in held)} -> {settings.masked(url)}",
+        file=sys.stderr,
+    )
+    try:
+        summaries = run_crawls(held, url, locks=locks)
+    finally:
+        for cfg in held:
+            locks.release(cfg.source_id)
+    for summary in summaries:
+        print(json.dumps(asdict(summary)) if args.json else summary.line())
+    failed = [s.source_id for s in summaries if not s.ok]
+    if failed:
+        print(f"dateline: crawl failed for: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 @dataclass

@@ -1,23 +1,27 @@
-"""Local pages: saved HTML files (plain or .gz) run through the stages or enqueued.
+"""`dateline extract` and `dateline ingest`: saved pages (plain, .gz, WARC).
 
-`extract` runs extract and normalize in this process, one JSON record per input,
-no Redis or storage; `ingest` enqueues the files as if just fetched. A manifest is
-JSON lines {"path", "url", "fetched_at"?, "source_id"?}.
+`extract` runs the stage chain in this process and prints one JSON record per
+input, with no Redis or database; `ingest` enqueues the pages as if just fetched.
+A manifest is JSON lines {"path", "url", "fetched_at"?, "source_id"?}.
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
-import time
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from config.loader import AUTO_TIMEZONE, SourceConfig
+from config.loader import SourceConfig, adhoc_source, load_source, load_sources
+from dateline.runtime import UsageError, connect_redis
+from workers import settings
 from workers.models import Page, parse_utc
+from workers.urls import page_key
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,93 @@ class LocalInput:
     url: str
     fetched_at: datetime
     source_id: str | None
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    sources = _Sources(args.source)
+    for item in _inputs(args):
+        record = extract_local(item, sources.get(item.source_id))
+        print(json.dumps(record, ensure_ascii=False), flush=False)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from dateline.warc import WarcCounts, is_warc, read_warc
+    from workers.queueing import IngestQueue
+
+    sources = _Sources(args.source)
+    queue = IngestQueue.from_settings(connect_redis())
+    batch: list[Page] = []
+    count = 0
+    warc = WarcCounts()
+    for item in _inputs(args):
+        try:
+            if is_warc(item.path):
+                fallback = sources.get(item.source_id) if sources.named(item) else None
+                pages: Iterator[Page] = read_warc(
+                    item.path, _by_domain(fallback), warc, settings.MAX_PAGE_BYTES
+                )
+            elif not sources.named(item):
+                raise UsageError(
+                    f"{item.path}: no source: give --source or a source_id in the "
+                    "manifest"
+                )
+            else:
+                pages = iter([read_page(item, sources.get(item.source_id))])
+            for page in pages:
+                batch.append(page)
+                if len(batch) >= 200:
+                    count += queue.enqueue(batch, force=True)
+                    batch = []
+        except OSError as exc:
+            raise UsageError(f"{item.path}: {exc.strerror or exc}") from None
+    count += queue.enqueue(batch, force=True)
+    if warc.pages or warc.skipped:
+        skipped = ", ".join(f"{n} {why}" for why, n in sorted(warc.skipped.items()))
+        print(
+            f"WARC: {warc.pages} HTML page(s) read; skipped: {skipped or 'none'}",
+            file=sys.stderr,
+        )
+    print(f"{count} page(s) enqueued on '{settings.QUEUE_NAME}'", file=sys.stderr)
+    return 0
+
+
+def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
+    """One input -> {"input", "status", ...record fields} or an error message."""
+    from workers.models import SkippedPage
+    from workers.stages import prepare_article
+
+    try:
+        page = read_page(item, source)
+        prepared = prepare_article(page, source)
+    except Exception as exc:  # one bad file must not stop a batch of thousands
+        return {
+            "input": item.path,
+            "url": item.url,
+            "status": "error",
+            "error": f"{type(exc).__name__}: {exc}",
+        }
+    if isinstance(prepared, SkippedPage):
+        return {"input": item.path, "url": item.url, "status": prepared.outcome}
+    record = prepared.record().to_record()
+    record.pop("stored_at")
+    return {"input": item.path, "status": "ok", **record, "timings": prepared.timings}
+
+
+def read_page(item: LocalInput, source: SourceConfig) -> Page:
+    raw = Path(item.path).read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    return Page(
+        url=item.url,
+        final_url=item.url,
+        status=200,
+        body=raw,
+        fetched_at=item.fetched_at,
+        source_id=source.source_id,
+        url_key=page_key(item.url, source),
+        discovered_via=f"local {item.path}",
+    )
 
 
 def read_manifest(path: Path) -> Iterator[LocalInput]:
@@ -51,90 +142,63 @@ def read_manifest(path: Path) -> Iterator[LocalInput]:
             ) from None
 
 
-def inputs_from_args(
-    paths: list[str], url: str | None, fetched_at: datetime | None
-) -> Iterator[LocalInput]:
-    when = fetched_at or datetime.now(UTC)
-    for path in paths:
-        yield LocalInput(path, url or Path(path).resolve().as_uri(), when, None)
+def _inputs(args: argparse.Namespace) -> list[LocalInput]:
+    fetched_at = _fetched_at(getattr(args, "fetched_at", None))
+    url = getattr(args, "url", None)
+    items = [
+        LocalInput(path, url or Path(path).resolve().as_uri(), fetched_at, None)
+        for path in args.paths
+    ]
+    if args.manifest:
+        try:
+            items += list(read_manifest(Path(args.manifest)))
+        except (OSError, ValueError) as exc:
+            raise UsageError(str(exc)) from None
+    if not items:
+        raise UsageError("give PATHs or --manifest")
+    return items
 
 
-def read_page(item: LocalInput, source_id: str) -> Page:
-    raw = Path(item.path).read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    return Page(
-        url=item.url,
-        final_url=item.url,
-        status=200,
-        body=raw,
-        fetched_at=item.fetched_at,
-        source_id=source_id,
-        discovered_via=f"local {item.path}",
-    )
-
-
-def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
-    """One input -> {"input", "status", ...record fields} or an error message."""
-    from workers.dedupe import fingerprint
-    from workers.extract import extract_article
-    from workers.models import StoredArticle
-    from workers.normalize import normalize_article
-
-    timings: dict[str, float] = {}
+def _fetched_at(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC)
     try:
-        page = read_page(item, source.source_id)
-        started = time.perf_counter()
-        extracted = extract_article(
-            page.body, page.url, page.declared_charset, page.fetched_at
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--fetched-at: expected an ISO time, got {text!r}") from None
+    if when.tzinfo is None:
+        raise UsageError("--fetched-at: give a timezone, e.g. 2024-03-19T10:00Z")
+    return when
+
+
+class _Sources:
+    """Sources by id, loaded once; `--source` for inputs that name none, and
+    the ad hoc source when neither does."""
+
+    def __init__(self, default: str | None) -> None:
+        self.default = default
+        self.loaded: dict[str, SourceConfig] = {}
+
+    def named(self, item: LocalInput) -> bool:
+        return bool(item.source_id or self.default)
+
+    def get(self, source_id: str | None) -> SourceConfig:
+        key = source_id or self.default or ""
+        if key not in self.loaded:
+            self.loaded[key] = load_source(key) if key else adhoc_source()
+        return self.loaded[key]
+
+
+def _by_domain(
+    fallback: SourceConfig | None,
+) -> Callable[[str], SourceConfig | None]:
+    """URL -> the configured source whose domains hold it, else `fallback`."""
+    configured = list(load_sources().values())
+
+    def pick(url: str) -> SourceConfig | None:
+        found = next(
+            (c for c in configured if c.allowed_domains and c.is_on_domain(url)), None
         )
-        timings["extract_ms"] = _ms_since(started)
-        if extracted is None:
-            return {
-                "input": item.path,
-                "url": item.url,
-                "status": "no_article",
-                "timings": timings,
-            }
-        started = time.perf_counter()
-        article = normalize_article(extracted, source, page.fetched_at, page.url)
-        timings["normalize_ms"] = _ms_since(started)
-    except Exception as exc:  # one bad file must not stop a batch of thousands
-        return {
-            "input": item.path,
-            "url": item.url,
-            "status": "error",
-            "error": f"{type(exc).__name__}: {exc}",
-        }
-    found = fingerprint(article)
-    record = StoredArticle(
-        article_id=found.article_id,
-        content_hash=found.content_hash,
-        similarity=None,
-        cluster_id=found.article_id,
-        duplicate_of=None,
-        dup_kind=None,
-        article=article,
-        stored_at=datetime.now(UTC),
-    ).to_record()
-    record.pop("stored_at")
-    return {"input": item.path, "status": "ok", **record, "timings": timings}
+        return found or fallback
 
-
-def _ms_since(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 3)
-
-
-def adhoc_source(source_id: str = "local") -> SourceConfig:
-    """The source assumed for files given without one: English, any domain, dates
-    read in the zone of each page's country-code domain (UTC for .com)."""
-    return SourceConfig(
-        source_id=source_id,
-        name="Local files",
-        homepage="http://localhost/",
-        allowed_domains=(),
-        languages=("en",),
-        timezone=AUTO_TIMEZONE,
-        sections=(),
-        feeds=(),
-    )
+    return pick

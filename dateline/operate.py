@@ -1,8 +1,15 @@
-"""Operating the queue: status, failed jobs and re-queuing them by filter."""
+"""`dateline status`, `failed` and `requeue`: the queue as an operator sees it.
+
+Counts are of pages, not jobs (a job holds a few); a failed job keeps its
+payload, the stage that failed and the error, and goes back by id or filter.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,7 +19,136 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 
-from workers.queueing import ingest_queue
+from dateline.runtime import UsageError, connect_redis, open_db, redis_url
+from workers import settings
+from workers.queueing import connect, ingest_queue
+
+
+def status_report() -> dict[str, Any]:
+    url = redis_url()
+    report: dict[str, Any] = {
+        "redis": settings.masked(url),
+        "database": settings.masked(settings.DATABASE_URL),
+        **queue_status(connect(url), settings.QUEUE_NAME),
+    }
+    store = open_db()
+    try:
+        report.update(store.counts())
+    finally:
+        store.close()
+    return report
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    if args.watch:
+        return _watch(args.interval)
+    report = status_report()
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    _print_status(report)
+    return 0
+
+
+def _watch(interval: float) -> int:
+    """Redraw the status every `interval` seconds with the processing rate, the
+    time left at that rate and the failures grouped by error."""
+    history: list[tuple[float, int]] = []
+    try:
+        while True:
+            report = status_report()
+            done = report["articles"] + report["no_article"] + report["too_large"]
+            history = [*history[-30:], (time.monotonic(), done)]
+            (t0, d0), (t1, d1) = history[0], history[-1]
+            rate = (d1 - d0) / (t1 - t0) if t1 > t0 else 0.0
+            eta = f"{report['queued'] / rate:.0f} s" if rate > 0 else "-"
+            failures: dict[str, int] = {}
+            for job in failed_jobs(connect_redis(), settings.QUEUE_NAME):
+                reason = f"{job.stage or '-'}: {job.error[:70]}"
+                failures[reason] = failures.get(reason, 0) + 1
+            sys.stdout.write("\x1b[H\x1b[2J")  # home, clear: redraw in place
+            print(
+                f"dateline status, every {interval:g} s (Ctrl-C to stop)   "
+                f"{datetime.now():%H:%M:%S}"
+            )
+            print(f"rate {rate * 60:.0f} pages/min, ETA for the queue {eta}\n")
+            _print_status(report)
+            for reason, count in sorted(failures.items(), key=lambda f: -f[1]):
+                print(f"  failed {count:>5} x {reason}")
+            sys.stdout.flush()
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _print_status(report: dict[str, Any]) -> None:
+    print(
+        f"queue '{settings.QUEUE_NAME}' ({report['redis']}): "
+        f"{report['queued']} queued, "
+        f"{report['in_progress']} in progress, {report['failed']} failed"
+    )
+    dups = report["duplicates"]
+    print(
+        f"storage ({report['database']}): {report['articles']} records: "
+        f"{report['originals']} originals, {sum(dups.values())} duplicates "
+        f"({', '.join(f'{n} {k}' for k, n in dups.items()) or 'none'}); "
+        f"{report['no_article']} no_article, {report['too_large']} too_large"
+    )
+    if report["per_source"]:
+        print(
+            f"  {'SOURCE_ID':<16} {'RECORDS':>8} {'ORIGINAL':>8} {'EXACT':>6} "
+            f"{'NEAR':>6} {'NO_ARTICLE':>10}"
+        )
+        for sid, c in report["per_source"].items():
+            dups = c["duplicates"]
+            print(
+                f"  {sid:<16} {c['articles']:>8} {c['originals']:>8} "
+                f"{dups.get('exact', 0):>6} {dups.get('near', 0):>6} "
+                f"{c['no_article']:>10}"
+            )
+
+
+def _selected_failed(args: argparse.Namespace) -> list[Any]:
+    jobs = failed_jobs(connect_redis(), settings.QUEUE_NAME)
+    return select_failed(
+        jobs, getattr(args, "job_ids", None), args.source, args.error, args.since
+    )
+
+
+def cmd_failed(args: argparse.Namespace) -> int:
+    jobs = _selected_failed(args)
+    if args.json:
+        print(json.dumps([j.to_dict() for j in jobs], indent=2))
+        return 0
+    groups: dict[str, list[Any]] = {}
+    for job in jobs:  # grouped by what went wrong: one fix usually serves a group
+        groups.setdefault(f"{job.stage or '-'}: {job.error}", []).append(job)
+    for reason, group in sorted(groups.items(), key=lambda g: -len(g[1])):
+        print(f"{len(group)} x {reason}")
+        for job in group:
+            when = job.failed_at.strftime("%Y-%m-%d %H:%M") if job.failed_at else "?"
+            more = f" (+{job.pages - 1} more pages)" if job.pages > 1 else ""
+            print(f"    {job.job_id}  {when}  {job.source_id}  {job.url}{more}")
+    print(f"{len(jobs)} failed job(s) in {len(groups)} group(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_requeue(args: argparse.Namespace) -> int:
+    if not (args.all or args.job_ids or args.source or args.error or args.since):
+        raise UsageError("requeue: give --all, JOB_IDs, --source, --error or --since")
+    jobs = _selected_failed(args)
+    for job in jobs:
+        print(
+            f"{'would re-queue' if args.dry_run else 're-queued'} {job.job_id} "
+            f"{job.source_id} {job.url} ({job.stage or '-'}: {job.error[:80]})"
+        )
+    if not args.dry_run:
+        requeue(connect_redis(), settings.QUEUE_NAME, jobs)
+    print(
+        f"{len(jobs)} job(s) {'selected' if args.dry_run else 're-queued'}",
+        file=sys.stderr,
+    )
+    return 0
 
 
 @dataclass(frozen=True)

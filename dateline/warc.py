@@ -15,6 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from config.loader import SourceConfig
 from workers.models import Page, charset_of
+from workers.urls import page_key
 
 
 @dataclass
@@ -35,8 +36,8 @@ def read_warc(
     source_for: Callable[[str], SourceConfig | None],
     counts: WarcCounts,
     max_bytes: int,
-) -> Iterator[tuple[Page, SourceConfig]]:
-    """Pages of one WARC file, each with the source its URL belongs to."""
+) -> Iterator[Page]:
+    """Pages of one WARC file, each of the source its URL belongs to."""
     with open(path, "rb") as stream:
         for record in ArchiveIterator(stream):
             if record.rec_type != "response" or record.http_headers is None:
@@ -60,11 +61,12 @@ def read_warc(
                 body=body,
                 fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
                 source_id=source.source_id,
+                url_key=page_key(url, source),
                 discovered_via=f"warc {path}",
                 declared_charset=charset_of(ctype),
             )
             counts.pages += 1
-            yield page, source
+            yield page
 
 
 def _warc_date(value: str | None) -> datetime:

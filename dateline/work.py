@@ -12,10 +12,12 @@ SIGTERM or Ctrl-C lets each worker finish its current job, then exit.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from typing import Any
@@ -26,11 +28,25 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 from rq.worker import BaseWorker, WorkerStatus
 
-from dateline.context import tune_collector
+from dateline.runtime import UsageError, redis_url, tune_collector
+from workers import settings
 from workers.queueing import connect, ingest_queue
 
 logger = logging.getLogger(__name__)
 STUCK_EXIT = 75  # a worker that stopped itself on a stuck job: start another
+
+
+def cmd_work(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        raise UsageError("work: -n must be at least 1")
+    url = redis_url()
+    print(
+        f"{args.workers} worker(s) on queue '{settings.QUEUE_NAME}' at "
+        f"{settings.masked(url)}"
+        + (" (burst)" if args.burst else "; Ctrl-C or SIGTERM to stop"),
+        file=sys.stderr,
+    )
+    return run_workers(url, settings.QUEUE_NAME, args.workers, args.burst)
 
 
 class DatelineWorker(SimpleWorker):
@@ -80,10 +96,10 @@ def run_workers(
     worker_class: type[BaseWorker] = DatelineWorker,
 ) -> int:
     """Run `count` workers until the queue is empty (burst) or a signal; exit code."""
-    from workers import jobs
+    from workers import connections, stages
 
-    jobs.warm()
-    jobs.check_store()
+    stages.warm_up()
+    connections.check_store()
     tune_collector()
     ctx = multiprocessing.get_context("fork")
     stopping = threading.Event()
@@ -125,9 +141,9 @@ def run_workers(
 def _work(
     redis_url: str, queue_name: str, burst: bool, worker_class: type[BaseWorker]
 ) -> None:
-    from workers import jobs, settings
+    from workers import connections
 
-    jobs.connect_early()
+    connections.connect_early()
     redis = connect(redis_url)
     worker = worker_class(
         [ingest_queue(redis, queue_name)],

@@ -8,10 +8,7 @@ in a temporary directory, the demo site served over HTTP on 127.0.0.1.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,32 +16,17 @@ from typing import Any
 import pytest
 from redis import Redis
 
-from config.loader import SOURCES_DIR
-from dateline.demosite import Site, serve
-from dateline.redis_server import free_port, ping, server_args
-
-REPO = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+from dateline.demo.server import serve
+from dateline.demo.site import Site
+from dateline.private_redis import free_port
+from tests.harness import demo_sources, run_dateline, start_redis
 
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    directory = tmp_path_factory.mktemp("redis")
-    port = free_port()
-    proc = subprocess.Popen(
-        server_args(directory, port),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    deadline = time.monotonic() + 10
-    while not ping(url, 0.2):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"redis-server on port {port} did not start")
-        time.sleep(0.05)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    server = start_redis(tmp_path_factory.mktemp("redis"))
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture
@@ -68,13 +50,7 @@ def demo_site() -> Iterator[Site]:
 @pytest.fixture
 def sources_dir(tmp_path: Path, demo_site: Site) -> Path:
     """The shipped demo source files, pointed at the test's demo site port."""
-    directory = tmp_path / "sources"
-    directory.mkdir()
-    for name in ("demo-courier", "demo-ledger"):
-        text = (SOURCES_DIR / f"{name}.toml").read_text()
-        text = text.replace("127.0.0.1:8765", f"127.0.0.1:{demo_site.port}")
-        (directory / f"{name}.toml").write_text(text)
-    return directory
+    return demo_sources(tmp_path / "sources", demo_site.port)
 
 
 @pytest.fixture
@@ -95,29 +71,12 @@ def dateline_env(
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    from workers import jobs, settings
+    from workers import settings
 
     monkeypatch.setattr(settings, "DATABASE_URL", env["DATELINE_DATABASE_URL"])
     monkeypatch.setattr(settings, "REDIS_URL", redis_url)
     monkeypatch.setattr(settings, "RETRY_INTERVALS", (0, 0))
-    jobs.reset_connections()
     return {**os.environ, **env}
-
-
-def run_dateline(
-    env: dict[str, str], *args: str, timeout: float = 120, check: bool = True
-) -> subprocess.CompletedProcess[str]:
-    """Run the installed `dateline` command as a user would."""
-    exe = shutil.which("dateline", path=str(BIN)) or "dateline"
-    proc = subprocess.run(
-        [exe, *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(
-            f"dateline {' '.join(args)} exited {proc.returncode}:\n"
-            f"{proc.stdout}\n{proc.stderr}"
-        )
-    return proc
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from dateline.benchsite import BenchSite, serve_fast
-from dateline.redis_server import free_port
+from dateline.private_redis import free_port
+from tests.bench.site import BenchSite, serve_fast
 
 
 def test_generated_pages_are_heavy_listed_and_one_in_ten_a_copy() -> None:

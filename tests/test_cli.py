@@ -9,15 +9,10 @@ from typing import Any
 
 from redis import Redis
 
-from dateline.demosite import (
-    SEED_TITLE,
-    Site,
-    courier_url,
-    seed_story,
-    windows_1252_story,
-)
+from dateline.demo.site import Site, courier_url
+from dateline.demo.stories import SEED_TITLE, seed_story, windows_1252_story
 from dateline.operate import queue_status
-from dateline.redis_server import free_port
+from dateline.private_redis import free_port
 
 
 def test_unreachable_redis_is_one_line_naming_the_url(
@@ -25,7 +20,7 @@ def test_unreachable_redis_is_one_line_naming_the_url(
 ) -> None:
     url = f"redis://127.0.0.1:{free_port()}/0"
     env = {**dateline_env, "DATELINE_REDIS_URL": url}
-    from tests.conftest import run_dateline
+    from tests.harness import run_dateline
 
     for args in (
         ("status",),
@@ -42,7 +37,7 @@ def test_unreachable_redis_is_one_line_naming_the_url(
 def test_an_unusable_database_is_reported_when_work_starts(
     dateline_env: dict, tmp_path: Path
 ) -> None:
-    from tests.conftest import run_dateline
+    from tests.harness import run_dateline
 
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where the database's folder should be")
@@ -166,7 +161,7 @@ def test_failed_and_requeue_by_filter(
 
 
 def test_an_unusable_database_is_one_line(dateline_env: dict, tmp_path: Path) -> None:
-    from tests.conftest import run_dateline
+    from tests.harness import run_dateline
 
     blocker = tmp_path / "file"
     blocker.write_text("")
@@ -185,7 +180,7 @@ def test_status_watch_redraws_until_interrupted(dateline_env: dict) -> None:
     import subprocess
     import time
 
-    from tests.conftest import BIN
+    from tests.harness import BIN
 
     proc = subprocess.Popen(
         [str(BIN / "dateline"), "status", "--watch", "--interval", "0.2"],

@@ -14,10 +14,24 @@ from datetime import date
 import pytest
 
 from config.loader import SourceConfig
-from workers.datelines import drop_contact_lines, parse_credits
-from workers.normalize import read_dateline
+from workers.credits import drop_contact_lines, parse_credits
+from workers.datelines import parse_dateline
+from workers.models import Dateline
+from workers.normalize import dateline_date, resolve_dateline
+from workers.places import is_known
 
 REFERENCE = date(2024, 3, 20)
+
+
+def read_dateline(text: str, source: SourceConfig, reference: date) -> Dateline | None:
+    """The dateline of `text` as normalize reads and resolves it, the year of its
+    date taken from `reference`."""
+    parsed = parse_dateline(text, is_known)
+    if parsed is None:
+        return None
+    return resolve_dateline(parsed, dateline_date(parsed, reference), source)
+
+
 SOURCE = SourceConfig(
     source_id="s",
     name="S",

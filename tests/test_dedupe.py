@@ -8,15 +8,9 @@ import pytest
 from redis import Redis
 
 from config.loader import SourceConfig
-from workers.dedupe import (
-    article_id,
-    canonical_url,
-    content_hash,
-    normalized_text,
-    page_key,
-    resolve_canonical,
-)
-from workers.dedupe_index import DedupeIndex, text_signature
+from workers.dedupe import content_hash, normalized_text
+from workers.dedupe_index import DedupeIndex, sign_later, text_signature
+from workers.urls import article_id, canonical_url, page_key, resolve_canonical
 
 
 @pytest.mark.parametrize(
@@ -233,15 +227,11 @@ def test_racing_copies_agree_on_one_original(redis: Redis, redis_url: str) -> No
 def test_signing_runs_off_the_calling_thread_and_survives_a_fork() -> None:
     import multiprocessing
 
-    from workers import dedupe_index
-
     text = normalized_text("Kyiv said on Tuesday it was working on new air defence.")
-    expected = dedupe_index._sign(text)  # the same thing, on this thread
-    assert sig("Kyiv said on Tuesday it was working on new air defence.") == expected
-    pool = dedupe_index._signer()
-    assert (
-        pool.submit(threading.current_thread).result() is not threading.current_thread()
-    )
+    expected = text_signature(text)
+    assert sign_later(text).result() == expected  # the same, collected later
+    signers = [t for t in threading.enumerate() if t.name.startswith("minhash")]
+    assert signers and threading.current_thread() not in signers
     # a pool's thread does not cross a fork: a child must get its own, not hang
     ctx = multiprocessing.get_context("fork")
     child = ctx.Process(target=sig, args=("A child signs this text too.",))

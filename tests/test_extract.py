@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dateline.demosite import (
-    SEED_TITLE,
-    Site,
-    courier_url,
-    seed_story,
-    windows_1252_story,
-)
+from dateline.demo.site import Site, courier_url
+from dateline.demo.stories import SEED_TITLE, seed_story, windows_1252_story
 from workers.extract import UndecodablePage, decode_html, extract_article
 
 

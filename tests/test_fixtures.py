@@ -7,7 +7,7 @@ import json
 import pytest
 
 from config.loader import SOURCES_DIR, load_sources
-from dateline.fixtures import FIXTURES, record_for
+from tests.regenerate_fixtures import FIXTURES, record_for
 
 SOURCES = sorted(load_sources(SOURCES_DIR))
 

@@ -10,11 +10,12 @@ from rq import SimpleWorker
 from rq.registry import FailedJobRegistry
 from rq.serializers import JSONSerializer
 
-from dateline.demosite import SEED_TITLE, Site, courier_url, seed_story
+from dateline.demo.site import Site, courier_url
+from dateline.demo.stories import SEED_TITLE, seed_story
 from dateline.operate import failed_jobs, requeue, traceback_of
 from dateline.work import DatelineWorker
+from tests.harness import demo_page
 from workers import jobs, keys, settings
-from workers.dedupe import page_key
 from workers.models import Page
 from workers.queueing import IngestQueue, ingest_queue, pack_body, unpack_body
 from workers.store import open_store
@@ -23,17 +24,12 @@ FETCHED = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 def page_of(site: Site, path: str, source_id: str = "demo-courier") -> Page:
-    ctype, body = site.pages[path]
-    return Page(
-        url=site.base + path,
-        final_url=site.base + path,
-        status=200,
-        body=body,
-        fetched_at=FETCHED,
-        source_id=source_id,
-        discovered_via="test",
-        declared_charset=ctype.split("charset=")[1],
-    )
+    return demo_page(site, path, source_id, FETCHED)
+
+
+def ingest(redis: Redis, page: Page) -> dict[str, Any]:
+    """One page as a job of its own: its outcome."""
+    return jobs.ingest_pages(waiting(redis, [page]))["outcomes"][0]
 
 
 def records() -> list[dict[str, Any]]:
@@ -48,7 +44,7 @@ def test_ingest_page_stores_the_seed_record(
     demo_site: Site, dateline_env: dict, redis: Redis
 ) -> None:
     page = page_of(demo_site, courier_url(seed_story()))
-    result = jobs.ingest_page(page.to_payload())
+    result = ingest(redis, page)
     assert result["outcome"] == "stored" and result["change"] == "inserted"
     [record] = records()
     assert record["title"] == SEED_TITLE
@@ -70,10 +66,10 @@ def test_ingest_page_stores_the_seed_record(
 def test_running_the_same_job_twice_changes_nothing(
     demo_site: Site, dateline_env: dict, redis: Redis
 ) -> None:
-    payload = page_of(demo_site, courier_url(seed_story())).to_payload()
-    jobs.ingest_page(payload)
+    page = page_of(demo_site, courier_url(seed_story()))
+    ingest(redis, page)
     before = records()
-    again = jobs.ingest_page(payload)
+    again = ingest(redis, page)  # its body queued again: a re-delivery, re-run
     assert again["change"] == "unchanged"
     assert records() == before
 
@@ -84,10 +80,8 @@ def test_the_second_outlets_copy_is_an_exact_duplicate(
     ledger_path = next(
         p for p in demo_site.pages if p.startswith("/ledger/story/" + seed_story().slug)
     )
-    first = jobs.ingest_page(page_of(demo_site, courier_url(seed_story())).to_payload())
-    second = jobs.ingest_page(
-        page_of(demo_site, ledger_path, "demo-ledger").to_payload()
-    )
+    first = ingest(redis, page_of(demo_site, courier_url(seed_story())))
+    second = ingest(redis, page_of(demo_site, ledger_path, "demo-ledger"))
     assert second["outcome"] == "exact_copy"
     assert second["duplicate_of"] == first["article_id"]
     copy = next(r for r in records() if r["source_id"] == "demo-ledger")
@@ -97,9 +91,7 @@ def test_the_second_outlets_copy_is_an_exact_duplicate(
 def test_a_page_without_article_is_recorded_as_no_article(
     demo_site: Site, dateline_env: dict, redis: Redis
 ) -> None:
-    result = jobs.ingest_page(
-        page_of(demo_site, demo_site.no_article_path).to_payload()
-    )
+    result = ingest(redis, page_of(demo_site, demo_site.no_article_path))
     assert result["outcome"] == "no_article"
     store = open_store(settings.DATABASE_URL)
     assert store.counts()["no_article"] == 1
@@ -113,7 +105,7 @@ def test_a_failing_page_lands_in_the_failed_registry_with_stage_and_can_be_reque
     sources_dir: Any,
 ) -> None:
     page = page_of(demo_site, courier_url(seed_story()), source_id="renamed-outlet")
-    IngestQueue(redis).enqueue([(page, "k1")])
+    IngestQueue(redis).enqueue([page])
     worker = SimpleWorker(
         [ingest_queue(redis, "ingest")], connection=redis, serializer=JSONSerializer
     )
@@ -126,7 +118,6 @@ def test_a_failing_page_lands_in_the_failed_registry_with_stage_and_can_be_reque
     (sources_dir / "renamed-outlet.toml").write_text(
         (sources_dir / "demo-courier.toml").read_text()
     )
-    jobs.reset_connections()
     assert requeue(redis, "ingest", [failed]) == 1
     worker.work(burst=True)
     assert FailedJobRegistry(queue=ingest_queue(redis, "ingest")).count == 0
@@ -139,7 +130,7 @@ def test_failures_are_retried_then_kept_with_stage_and_payload(
     from rq.job import Job
 
     page = page_of(demo_site, courier_url(seed_story()), source_id="no-such-outlet")
-    IngestQueue(redis, retry_intervals=(0, 0)).enqueue([(page, "k1")])
+    IngestQueue(redis, retry_intervals=(0, 0)).enqueue([page])
     worker = SimpleWorker(
         [ingest_queue(redis, "ingest")], connection=redis, serializer=JSONSerializer
     )
@@ -160,11 +151,11 @@ def test_a_poison_payload_fails_at_once_and_the_queue_flows_on(
 
     queue = ingest_queue(redis, "ingest")
     queue.enqueue(
-        "workers.jobs.ingest_page",
+        "workers.jobs.ingest_pages",
         {"url": "http://x/", "schema": 1},
         retry=Retry(max=2),
     )
-    IngestQueue(redis).enqueue([(page_of(demo_site, courier_url(seed_story())), "k")])
+    IngestQueue(redis).enqueue([page_of(demo_site, courier_url(seed_story()))])
     SimpleWorker([queue], connection=redis, serializer=JSONSerializer).work(burst=True)
     [failed] = failed_jobs(redis, "ingest")
     assert failed.stage == "payload" and "PoisonPayload" in failed.error
@@ -198,8 +189,7 @@ def test_a_job_of_several_pages_stores_them_together_and_drops_their_bodies(
 ) -> None:
     pages = courier_pages(demo_site, 5)
     queue = IngestQueue(redis, pages_per_job=8)
-    source = jobs._source("demo-courier")
-    assert queue.enqueue([(p, page_key(p.url, source)) for p in pages]) == 5
+    assert queue.enqueue(pages) == 5
     assert ingest_queue(redis, "ingest").count == 1  # one job holds the five
     assert len(redis.keys(keys.PAGE_BODY.format("*"))) == 5
     work(redis)
@@ -230,7 +220,6 @@ def test_a_page_failing_in_a_job_of_several_fails_alone_and_the_rest_are_stored(
     (sources_dir / "renamed-outlet.toml").write_text(
         (sources_dir / "demo-courier.toml").read_text()
     )
-    jobs.reset_connections()
     requeue(redis, "ingest", [failed])
     work(redis)
     assert len(records()) == 4 and failed_jobs(redis, "ingest") == []
@@ -274,6 +263,7 @@ def test_a_page_failing_at_extract_keeps_its_body_for_the_retry_alone(
         body=b"\x00\x01\x02PNG" * 4000,  # not text in any encoding
         fetched_at=FETCHED,
         source_id="demo-courier",
+        url_key="binary",
         discovered_via="test",
     )
     result = jobs.ingest_pages(waiting(redis, [good[0], binary, good[1]]))

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from config.loader import SOURCES_DIR, load_sources
-from crawler.spiders.news import _feed_entries, _gunzip, _sitemap_entries, _xml_root
+from crawler.listings import feed_entries, gunzip, sitemap_entries, xml_root
 
 pytestmark = pytest.mark.live
 REAL = [c for c in load_sources(SOURCES_DIR).values() if c.enabled]
@@ -19,9 +19,9 @@ def test_the_first_listing_still_lists_articles(cfg) -> None:  # type: ignore[no
     url = (cfg.feeds or cfg.sitemaps)[0]
     request = urllib.request.Request(url, headers={"User-Agent": "Dateline live check"})
     with urllib.request.urlopen(request, timeout=30) as response:
-        root = _xml_root(_gunzip(response.read(), cfg.limits.max_page_bytes))
+        root = xml_root(gunzip(response.read(), cfg.limits.max_page_bytes))
     assert root is not None, f"{url} is not XML any more"
-    entries = _feed_entries(root) if cfg.feeds else _sitemap_entries(root)
+    entries = feed_entries(root) if cfg.feeds else sitemap_entries(root)
     assert entries, f"{url} lists nothing"
     if not cfg.feeds and root.tag.endswith("sitemapindex"):
         return  # an index lists sitemaps, not articles

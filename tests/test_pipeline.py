@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from redis import Redis
 
-from dateline.demosite import SEED_TITLE, Site, courier_url, seed_story
+from dateline.demo.site import Site, courier_url
+from dateline.demo.stories import SEED_TITLE, seed_story
 from dateline.operate import queue_status
-from tests.conftest import run_dateline
+from tests.harness import run_dateline
 from workers.models import Page
 from workers.queueing import IngestQueue
 
@@ -88,11 +89,12 @@ def test_the_same_page_enqueued_twice_for_two_workers_gives_one_record(
         body=body,
         fetched_at=datetime.now(UTC),
         source_id="demo-courier",
+        url_key="seed",
         discovered_via="test",
     )
     queue = IngestQueue(redis)
     for _ in range(6):
-        queue.enqueue([(page, "seed")], force=True)
+        queue.enqueue([page], force=True)
     assert queued_pages(redis) == 6
     run("work", "-n", "2", "--burst")
     status = json.loads(run("status", "--json").stdout)
@@ -115,7 +117,7 @@ def test_a_source_whose_feed_is_gone_fails_the_crawl(
 def test_workers_store_in_postgresql(
     demo_site: Site, dateline_env: dict, postgres_url: str, tmp_path: Any, redis: Redis
 ) -> None:
-    from tests.conftest import run_dateline
+    from tests.harness import run_dateline
 
     env = {**dateline_env, "DATELINE_DATABASE_URL": postgres_url}
     manifest = tmp_path / "pages.jsonl"
@@ -157,7 +159,7 @@ def test_overlapping_crawls_one_works_the_other_skips(
 ) -> None:
     import subprocess
 
-    from tests.conftest import BIN
+    from tests.harness import BIN
 
     demo_site.requests.clear()
     demo_site.delay = 0.2  # slow enough that the two runs overlap (a crawl takes ~3 s)
@@ -230,7 +232,7 @@ def test_sigterm_lets_the_running_job_finish(
 
     from rq.registry import StartedJobRegistry
 
-    from tests.conftest import BIN
+    from tests.harness import BIN
     from workers.queueing import ingest_queue
 
     paragraph = "<p>" + "The council debated the budget until late at night. " * 40
@@ -246,9 +248,10 @@ def test_sigterm_lets_the_running_job_finish(
         body=body,
         fetched_at=datetime.now(UTC),
         source_id="demo-courier",
+        url_key="long",
         discovered_via="test",
     )
-    IngestQueue(redis).enqueue([(page, "long")])
+    IngestQueue(redis).enqueue([page])
     proc = subprocess.Popen(
         [str(BIN / "dateline"), "work", "-n", "1"],
         env=dateline_env,

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from redis import Redis
 
-from dateline.demosite import Story, _story, courier_page, courier_url, ledger_page
-from tests.conftest import run_dateline
+from dateline.demo.site import courier_page, courier_url, ledger_page
+from dateline.demo.stories import Story, make_story
+from tests.harness import run_dateline
 from workers.models import Page
 from workers.queueing import IngestQueue
 
@@ -46,7 +47,7 @@ def pages(base: str) -> list[tuple[Page, str, int]]:
     base_time = datetime(2024, 3, 22, 8, tzinfo=UTC)
     found = []
     for s in range(STORIES):
-        story = _story(rng, 500 + s, True, base_time)
+        story = make_story(rng, 500 + s, True, base_time)
         for c, copy in enumerate(copies_of(story)):
             path = courier_url(copy)
             html = courier_page(copy, base) if c % 2 else ledger_page(copy, c, base)
@@ -57,6 +58,7 @@ def pages(base: str) -> list[tuple[Page, str, int]]:
                 body=html.encode(),
                 fetched_at=datetime.now(UTC),
                 source_id="demo-courier",
+                url_key=path,
                 discovered_via="test",
             )
             found.append((page, path, s))
@@ -74,7 +76,7 @@ def test_four_workers_two_hundred_pages_forty_stories(
         env = {**dateline_env, "DATELINE_DATABASE_URL": str(db)}
         order = all_pages[:]
         random.Random(trial).shuffle(order)
-        IngestQueue(redis).enqueue([(p, f"{trial}:{path}") for p, path, _ in order])
+        IngestQueue(redis).enqueue([p for p, _, _ in order])
         run_dateline(env, "work", "-n", "4", "--burst", timeout=600)
         status = json.loads(run_dateline(env, "status", "--json").stdout)
         assert status["failed"] == 0, run_dateline(env, "failed").stdout

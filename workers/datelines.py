@@ -1,12 +1,13 @@
-"""Datelines and wire credits: "KYIV (Reuters) -" and "(Reporting by ...)" as fields.
+"""Datelines: "KYIV (Reuters) -" as place, region, date and agency.
 
 A dateline opens a story: a place, sometimes a region and a date, and the agency
 in its house style ("PARIS, 19 mars (AFP) -", "(ANSA) - ROMA, 19 MAR -",
 "МОСКВА, 19 мар — РИА Новости.", "KUALA LUMPUR:"). Only the lead is read, markup
 and entities tolerated, a byline or headline glued before an upper-case place
 skipped; a parenthesis holding no known agency (a ticker, an acronym, a photo
-credit) is never a dateline. Both stay in the article text; `span` says where.
-Places are resolved to the gazetteer by `workers.places`, dates by `workers.dates`.
+credit) is never a dateline. It stays in the article text; `span` says where.
+Agencies are `workers.agencies`; places are resolved to the gazetteer by
+`workers.places`, dates by `workers.dates`.
 """
 
 from __future__ import annotations
@@ -16,109 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from workers.models import Credits
+from workers.agencies import agencies_of
 
-# House names -> (canonical name, country whose language and places it writes from)
-AGENCIES: dict[str, tuple[str, str | None]] = {
-    "reuters": ("Reuters", None),
-    "thomson reuters": ("Reuters", None),
-    "ap": ("AP", "US"),
-    "associated press": ("AP", "US"),
-    "the associated press": ("AP", "US"),
-    "afp": ("AFP", "FR"),
-    "agence france-presse": ("AFP", "FR"),
-    "bloomberg": ("Bloomberg", None),
-    "dow jones": ("Dow Jones", "US"),
-    "dpa": ("dpa", "DE"),
-    "dpa-afx": ("dpa-AFX", "DE"),
-    "epd": ("epd", "DE"),
-    "kna": ("KNA", "DE"),
-    "xinhua": ("Xinhua", "CN"),
-    "efe": ("EFE", "ES"),
-    "europa press": ("Europa Press", "ES"),
-    "ansa": ("ANSA", "IT"),
-    "adnkronos": ("Adnkronos", "IT"),
-    "agi": ("AGI", "IT"),
-    "kyodo": ("Kyodo", "JP"),
-    "jiji": ("Jiji", "JP"),
-    "jiji press": ("Jiji", "JP"),
-    "yonhap": ("Yonhap", "KR"),
-    "bernama": ("Bernama", "MY"),
-    "pti": ("PTI", "IN"),
-    "ani": ("ANI", "IN"),
-    "ians": ("IANS", "IN"),
-    "upi": ("UPI", "US"),
-    "tass": ("TASS", "RU"),
-    "itar-tass": ("TASS", "RU"),
-    "ria novosti": ("RIA Novosti", "RU"),
-    "ria": ("RIA Novosti", "RU"),
-    "interfax": ("Interfax", "RU"),
-    "interfax-ukraine": ("Interfax-Ukraine", "UA"),
-    "ukrinform": ("Ukrinform", "UA"),
-    "unian": ("UNIAN", "UA"),
-    "anadolu": ("Anadolu", "TR"),
-    "aa": ("Anadolu", "TR"),
-    "anadolu agency": ("Anadolu", "TR"),
-    "aap": ("AAP", "AU"),
-    "cp": ("CP", "CA"),
-    "the canadian press": ("CP", "CA"),
-    "canadian press": ("CP", "CA"),
-    "pa": ("PA", "GB"),
-    "pa media": ("PA", "GB"),
-    "lusa": ("Lusa", "PT"),
-    "agência brasil": ("Agência Brasil", "BR"),
-    "antara": ("Antara", "ID"),
-    "pna": ("PNA", "PH"),
-    "cna": ("CNA", "TW"),
-    "vna": ("VNA", "VN"),
-    "apa": ("APA", "AT"),
-    "sda": ("Keystone-SDA", "CH"),
-    "keystone-sda": ("Keystone-SDA", "CH"),
-    "ctk": ("ČTK", "CZ"),
-    "čtk": ("ČTK", "CZ"),
-    "pap": ("PAP", "PL"),
-    "mti": ("MTI", "HU"),
-    "belga": ("Belga", "BE"),
-    "anp": ("ANP", "NL"),
-    "ntb": ("NTB", "NO"),
-    "tt": ("TT", "SE"),
-    "stt": ("STT", "FI"),
-    "ritzau": ("Ritzau", "DK"),
-    "wafa": ("WAFA", "PS"),
-    "wam": ("WAM", "AE"),
-    "spa": ("SPA", "SA"),
-    "irna": ("IRNA", "IR"),
-    "mena": ("MENA", "EG"),
-    "kuna": ("KUNA", "KW"),
-    "qna": ("QNA", "QA"),
-    "bna": ("BNA", "BH"),
-    "ips": ("IPS", None),
-    "sana": ("SANA", "SY"),
-    "apn": ("APN", None),
-    "notimex": ("Notimex", "MX"),
-    "telam": ("Télam", "AR"),
-    "télam": ("Télam", "AR"),
-    "prensa latina": ("Prensa Latina", "CU"),
-    "hina": ("HINA", "HR"),
-    "tanjug": ("Tanjug", "RS"),
-    "bta": ("BTA", "BG"),
-    "agerpres": ("Agerpres", "RO"),
-    "ana-mpa": ("ANA-MPA", "GR"),
-    "ana": ("ANA-MPA", "GR"),
-    "cyprus news agency": ("CNA", "CY"),
-    "ukrinform.net": ("Ukrinform", "UA"),
-}
-# Agencies signed without parentheses, in Russian house style.
-RU_SIGNATURES = {
-    "риа новости": "RIA Novosti",
-    "тасс": "TASS",
-    "/тасс/": "TASS",
-    "итар-тасс": "TASS",
-    "интерфакс": "Interfax",
-    "interfax.ru": "Interfax",
-    "interfax": "Interfax",
-    "прайм": "PRIME",
-}
 NOT_PLACES = {
     "update",
     "updated",
@@ -322,7 +222,7 @@ def _find(
 
 def _dateline(match: re.Match[str], span: tuple[int, int]) -> ParsedDateline | None:
     groups = match.groupdict()
-    agencies, country = _agencies(groups.get("agency"))
+    agencies, country = agencies_of(groups.get("agency"))
     if groups.get("agency") is not None and not agencies:
         return None  # "(3333.HK)", "(NATO)", "(AP Photo/Evan Vucci)": not a wire
     place = (groups.get("place") or "").strip(" .") or None
@@ -346,25 +246,6 @@ def _dateline(match: re.Match[str], span: tuple[int, int]) -> ParsedDateline | N
         date_raw=groups.get("date"),
         span=span,
     )
-
-
-def _agencies(raw: str | None) -> tuple[list[str], str | None]:
-    if raw is None:
-        return [], None
-    if raw.casefold().strip("/. ") in RU_SIGNATURES or raw.casefold() in RU_SIGNATURES:
-        name = RU_SIGNATURES.get(
-            raw.casefold().strip(". "),
-            RU_SIGNATURES.get(raw.casefold().strip("/. "), "TASS"),
-        )
-        return [name], "RU"
-    names, country = [], None
-    for part in re.split(r"\s*(?:/|,|;| and | - |&)\s*", raw.strip()):
-        known = AGENCIES.get(part.casefold().strip(" ."))
-        if known is None:
-            return [], None  # one unknown part: a credit or acronym, not a wire
-        names.append(known[0])
-        country = country or known[1]
-    return list(dict.fromkeys(names)), country
 
 
 def _clean_lead(text: str) -> tuple[str, list[int]]:
@@ -439,96 +320,3 @@ def place_name(place_raw: str | None) -> str | None:
         else:
             named.append(part[:1].upper() + part[1:].lower())
     return "".join(named)
-
-
-# -- wire credits -----------------------------------------------------------------
-
-CREDITS = re.compile(
-    r"\(\s*((?:additional\s+)?(?:reporting|writing|editing|compiled|written|"
-    r"graphics?|research)\s+by\b[^()]*)\)",
-    re.IGNORECASE,
-)
-ROLE = re.compile(
-    r"^(?P<role>(?:additional\s+)?reporting|writing|written|editing|compiled|"
-    r"graphics?|research)\s+by\s+",
-    re.IGNORECASE,
-)
-CONTACT = re.compile(r"^\s*\(\((?:[^()]*@[^()]*)\)\)\s*$|^\s*\(\([^()]*\)\)\s*$")
-NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\s*")
-
-
-def parse_credits(text: str) -> Credits | None:
-    """Parse the last wire credit line in `text`, or None."""
-    matches = list(CREDITS.finditer(text))
-    if not matches:
-        return _contributors(text)
-    match = matches[-1]
-    reporters: list[dict[str, str | None]] = []
-    writers: list[str] = []
-    editors: list[str] = []
-    for part in re.split(r"\s*;\s*", " ".join(match.group(1).split())):
-        role = ROLE.match(part.strip())
-        if not role:
-            continue
-        names = part.strip()[role.end() :]
-        kind = role.group("role").lower()
-        if "reporting" in kind or kind in ("research", "graphic", "graphics"):
-            reporters.extend(_reporters(names))
-        elif kind.startswith("edit"):
-            editors.extend(_names(names))
-        else:
-            writers.extend(_names(names))
-    if not (reporters or writers or editors):
-        return None
-    return Credits(
-        reporters=tuple(reporters),
-        writers=tuple(dict.fromkeys(writers)),
-        editors=tuple(dict.fromkeys(editors)),
-        raw=match.group(0),
-        span=match.span(),
-    )
-
-
-# AP style: "Associated Press writers Jane Doe in Kyiv and John Roe contributed to
-# this report." as the story's last paragraph.
-CONTRIBUTED = re.compile(
-    r"(?:^|\n)(?P<line>(?:The )?Associated Press (?:writers?|reporters?|"
-    r"correspondents?) (?P<names>[^\n]{3,200}?) contributed(?: to this (?:report|"
-    r"story))?(?: from [^\n.]+)?\.)\s*$"
-)
-
-
-def _contributors(text: str) -> Credits | None:
-    match = CONTRIBUTED.search(text)
-    if not match:
-        return None
-    return Credits(
-        reporters=tuple(_reporters(match.group("names"))),
-        writers=(),
-        editors=(),
-        raw=match.group("line"),
-        span=match.span("line"),
-    )
-
-
-def drop_contact_lines(text: str) -> str:
-    """Wire desks append '((jane.doe@thomsonreuters.com; +1 202 ...))': not article."""
-    return "\n".join(ln for ln in text.split("\n") if not CONTACT.match(ln)).strip()
-
-
-def _reporters(names: str) -> list[dict[str, str | None]]:
-    """ "A and B in Kyiv, C in Paris, D" -> each name with the place that follows it."""
-    found: list[dict[str, str | None]] = []
-    pending: list[str] = []
-    for part in _names(names):
-        name, sep, place = part.partition(" in ")
-        pending.append(name.strip())
-        if sep:
-            found.extend({"name": n, "place": place.strip()} for n in pending)
-            pending = []
-    found.extend({"name": n, "place": None} for n in pending)
-    return found
-
-
-def _names(names: str) -> list[str]:
-    return [n.strip(" .") for n in NAME_SPLIT.split(names.strip()) if n.strip(" .")]

@@ -33,13 +33,14 @@ from typing import Any
 
 from rensa import RMinHash
 
+from workers import keys
+
 PERMUTATIONS = 128
 SEED = 20240319  # the permutations: every worker, and every rebuild, must share it
 BANDS, ROWS = 32, 2  # candidates: 0.995 at J=0.4, 0.08 at J=0.05
 BUCKETS = 256  # per band: 8,192 strings; 390 entries (4.7 KB) each at 100k articles
 CONTENT_BUCKETS = 1024
 SHINGLE = 4
-PREFIX = "dateline:{dedupe}"
 WORD = re.compile(r"\w+")
 KIND = {b"o": None, b"e": "exact", b"n": "near"}
 
@@ -159,11 +160,8 @@ def shingles(normalized: str, size: int = SHINGLE) -> list[str]:
 def text_signature(normalized: str) -> Signature:
     """The MinHash signature of a normalized body (see workers.dedupe).
 
-    rensa signs in a thread of its own. Measured on this project's machine (an
-    AVX-512 Xeon): once a thread has run RMinHash, the C code it runs afterwards
-    (libxml2 parsing and XPath, thus trafilatura) is 10-25% slower, for good, most
-    likely from the vector-register state the SIMD code leaves behind. The hand-off
-    costs about 0.1 ms; the extracting thread keeps its full speed."""
+    Signed on a thread of its own: once a thread has run rensa's MinHash, the
+    libxml2 code it runs afterwards (trafilatura) is 10-25% slower."""
     return sign_later(normalized).result()
 
 
@@ -239,13 +237,15 @@ class DedupeIndex:
         me = bytes.fromhex(article_id)
         content = bytes.fromhex(content_hash)[:8]
         band_keys = [
-            f"{PREFIX}:s:{b}:{int.from_bytes(f[:2], 'big') % BUCKETS}"
+            keys.DEDUPE_BAND.format(b, int.from_bytes(f[:2], "big") % BUCKETS)
             for b, f in enumerate(signature.bands)
         ]
         self._decide(
             keys=[
-                f"{PREFIX}:c:{int.from_bytes(content[:2], 'big') % CONTENT_BUCKETS}",
-                f"{PREFIX}:a:{article_id[:16]}",
+                keys.DEDUPE_CONTENT.format(
+                    int.from_bytes(content[:2], "big") % CONTENT_BUCKETS
+                ),
+                keys.DEDUPE_ARTICLE.format(article_id[:16]),
                 *band_keys,
             ],
             args=[
@@ -253,7 +253,7 @@ class DedupeIndex:
                 content,
                 signature.values,
                 self.threshold,
-                f"{PREFIX}:a:",
+                keys.DEDUPE_ARTICLE.format(""),
                 *signature.bands,
             ],
             client=pipe,
@@ -262,7 +262,7 @@ class DedupeIndex:
     def clear(self) -> int:
         """Delete the whole index (before a rebuild); returns keys deleted."""
         deleted = 0
-        for batch in _batches(self.redis.scan_iter(match=f"{PREFIX}:*", count=1000)):
+        for batch in _batches(self.redis.scan_iter(match=keys.DEDUPE_ALL, count=1000)):
             deleted += self.redis.delete(*batch)
         return deleted
 

@@ -1,12 +1,18 @@
 """Every Redis key Dateline writes, as namespaced templates in one place.
 
 Scripts touching several keys must keep them in one Redis Cluster slot ({hash tags}).
+RQ's own keys (`rq:queue:ingest`, its registries and jobs) are RQ's.
 """
 
 QUEUE = "ingest"
-CONTENT_OWNER = "dateline:content:{}"  # content hash -> article_id of the first copy
 RECORDED_URLS = "dateline:recorded"  # zset: url key -> when its page was recorded
 LISTING_VALIDATORS = "dateline:listings:{}"  # source_id -> {url: "etag\tlast-modified"}
 QUEUED_URL = "dateline:queued:{}"  # url key -> enqueued, not yet recorded (SET NX, TTL)
 PAGE_BODY = "dateline:body:{}"  # token -> a queued page's body, until it is recorded
 CRAWL_LOCK = "dateline:lock:crawl:{}"  # source_id -> crawl run holding it
+# The dedupe index, all in one slot: content buckets, article records, band buckets.
+# (doubled braces: a literal hash tag in a str.format template)
+DEDUPE_ALL = "dateline:{dedupe}:*"  # for a rebuild's SCAN
+DEDUPE_CONTENT = "dateline:{{dedupe}}:c:{}"  # bucket -> {content hash: article id}
+DEDUPE_ARTICLE = "dateline:{{dedupe}}:a:{}"  # id (16 hex) -> signature + decision
+DEDUPE_BAND = "dateline:{{dedupe}}:s:{}:{}"  # band, bucket -> (band hash, id) entries

@@ -14,6 +14,8 @@ import html
 import re
 from collections.abc import Sequence
 
+from workers.agencies import AGENCIES
+
 SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|»|«|·|•|/|~)\s+|\s*\|\s*")
 BYLINE_PREFIX = re.compile(
     r"^(?:(?:zeige\s+)?alle\s+beiträge\s+von|zum\s+profil\s+von|artikel\s+von|"
@@ -127,8 +129,6 @@ def clean_authors(
     host: str,
 ) -> tuple[str, ...]:
     """Cleaned author names; publishers dropped when a person is also named."""
-    from workers.datelines import AGENCIES
-
     names = [
         n
         for n in (clean_author(a) for a in authors)

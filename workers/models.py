@@ -2,18 +2,18 @@
 
     Page -> ExtractedArticle -> NormalizedArticle -> StoredArticle
 
-A Page crosses Redis as JSON (body base64-encoded, never pickled); the others live
-inside one job. Datetimes are timezone-aware UTC; raw strings sit beside them.
+A Page crosses Redis as a JSON payload (never pickled) whose body waits beside it
+under its own key; the others live inside one job. Datetimes are timezone-aware
+UTC; raw strings sit beside them.
 """
 
 from __future__ import annotations
 
-import base64
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-PAGE_SCHEMA = 1
+PAGE_SCHEMA = 2  # 2: the url key travels with the page
 
 
 def charset_of(content_type: str) -> str | None:
@@ -45,7 +45,7 @@ def parse_utc(value: str | None) -> datetime | None:
 
 @dataclass(frozen=True)
 class Page:
-    """One fetched page, as the crawler saw it."""
+    """One fetched page, as the crawler (or `ingest`) saw it."""
 
     url: str  # the URL requested
     final_url: str  # after redirects
@@ -53,36 +53,32 @@ class Page:
     body: bytes
     fetched_at: datetime
     source_id: str
+    url_key: str  # the requested URL's identity (workers.urls.page_key), made once
     discovered_via: str  # "feed", "sitemap", "section", "local" + where from
     declared_charset: str | None = None  # from the Content-Type header
 
-    def to_payload(self, body_key: str | None = None) -> dict[str, Any]:
-        """The page as JSON. With `body_key`, the body is not in it: it waits in
-        Redis under that key (a 100 KB body inside an RQ job is zlib-compressed
-        on enqueue and again on every save)."""
-        payload: dict[str, Any] = {
+    def to_payload(self, body_key: str) -> dict[str, Any]:
+        """The page as JSON, without its body: that waits in Redis under
+        `body_key` (inside an RQ job, RQ would compress it on every save)."""
+        return {
             "schema": PAGE_SCHEMA,
             "url": self.url,
+            "url_key": self.url_key,
             "final_url": self.final_url,
             "status": self.status,
             "fetched_at": utc_iso(self.fetched_at),
             "source_id": self.source_id,
             "discovered_via": self.discovered_via,
             "declared_charset": self.declared_charset,
+            "body_key": body_key,
         }
-        if body_key:
-            payload["body_key"] = body_key
-        else:
-            payload["body_b64"] = base64.b64encode(self.body).decode("ascii")
-        return payload
 
     @classmethod
-    def from_payload(cls, data: dict[str, Any], body: bytes | None = None) -> Page:
-        """The page back; `body` is the one fetched from `body_key` if it has one."""
+    def from_payload(cls, data: dict[str, Any], body: bytes) -> Page:
+        """The page back, with the body read from its `body_key`."""
         fetched_at = parse_utc(data["fetched_at"])
-        assert fetched_at is not None
-        if body is None:
-            body = base64.b64decode(data["body_b64"])
+        if fetched_at is None:
+            raise ValueError("the payload has no fetched_at")
         return cls(
             url=data["url"],
             final_url=data.get("final_url") or data["url"],
@@ -90,6 +86,7 @@ class Page:
             body=body,
             fetched_at=fetched_at,
             source_id=data["source_id"],
+            url_key=data["url_key"],
             discovered_via=data.get("discovered_via", "unknown"),
             declared_charset=data.get("declared_charset"),
         )

@@ -12,16 +12,9 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from config.loader import AUTO_TIMEZONE, SourceConfig
-from workers.datelines import (
-    ParsedDateline,
-    drop_contact_lines,
-    month_day,
-    parse_credits,
-    parse_dateline,
-    place_name,
-)
+from workers.credits import drop_contact_lines, parse_credits
+from workers.datelines import ParsedDateline, month_day, parse_dateline, place_name
 from workers.dates import choose_published
-from workers.dedupe import resolve_canonical
 from workers.metadata import clean_authors, clean_title
 from workers.models import Dateline, ExtractedArticle, NormalizedArticle
 from workers.places import (
@@ -30,6 +23,7 @@ from workers.places import (
     resolve_place,
     timezone_of_host,
 )
+from workers.urls import resolve_canonical
 
 
 def normalize_article(
@@ -44,7 +38,7 @@ def normalize_article(
     parsed = parse_dateline(text, is_known)
     credits = parse_credits(text)
     reference = fetched_at.date()
-    dateline_day = _dateline_day(parsed, reference)
+    dateline_day = dateline_date(parsed, reference)
     candidates = list(extracted.date_candidates)
     if dateline_day:  # after the structured strings, before visible text
         at = next(
@@ -61,7 +55,7 @@ def normalize_article(
     )
     published = dates.published
     if published is not None and published.source != "dateline":
-        dateline_day = _dateline_day(
+        dateline_day = dateline_date(
             parsed, min(date.fromisoformat(published.day), reference)
         )
     dateline = resolve_dateline(parsed, dateline_day, source) if parsed else None
@@ -94,7 +88,7 @@ def normalize_article(
     )
 
 
-def _dateline_day(parsed: ParsedDateline | None, reference: date) -> date | None:
+def dateline_date(parsed: ParsedDateline | None, reference: date) -> date | None:
     """The dateline's month and day in the year that puts it on or before
     `reference` (plus a day of slack): "Dec 31" read on Jan 1 is last year's."""
     found = month_day(parsed.date_raw) if parsed and parsed.date_raw else None
@@ -109,14 +103,6 @@ def _dateline_day(parsed: ParsedDateline | None, reference: date) -> date | None
         if candidate <= reference + timedelta(days=1):
             return candidate
     return None
-
-
-def read_dateline(text: str, source: SourceConfig, reference: date) -> Dateline | None:
-    """The dateline of `text`, resolved, its date's year taken from `reference`."""
-    parsed = parse_dateline(text, is_known)
-    if parsed is None:
-        return None
-    return resolve_dateline(parsed, _dateline_day(parsed, reference), source)
 
 
 def resolve_dateline(

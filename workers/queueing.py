@@ -1,6 +1,8 @@
-"""The producer side of the ingest queue: pages in, RQ jobs out, batched.
+"""The ingest queue's protocol, both ends: pages in, RQ jobs out, pages recorded.
 
-Used by the crawler's item pipeline and by `dateline ingest`. Jobs name their
+Producers (the crawler's item pipeline, `dateline ingest`) enqueue; a job reads
+its pages' bodies, marks their URLs recorded and re-queues what it could not
+finish. Jobs name their
 function by dotted path, so a producer never imports the extraction stack, and
 carry JSON (RQ's JSONSerializer), never pickles. A job holds a few pages of one
 source (RQ's bookkeeping is paid per job, not per page); the page bodies wait in
@@ -11,8 +13,9 @@ does.
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
@@ -81,8 +84,8 @@ class IngestQueue:
             pages_per_job=settings.PAGES_PER_JOB,
         )
 
-    def enqueue(self, pages: Sequence[tuple[Page, str]], force: bool = False) -> int:
-        """Enqueue (page, url key) pairs whose URL is not queued yet; returns how many.
+    def enqueue(self, pages: Sequence[Page], force: bool = False) -> int:
+        """Enqueue the pages whose URL is not queued yet; returns how many.
 
         Two pipelined round trips whatever the batch size: markers, then bodies and
         jobs in one transaction. `force` enqueues even when a marker exists
@@ -91,15 +94,17 @@ class IngestQueue:
         if not pages:
             return 0
         marks = self.redis.pipeline(transaction=False)
-        for _, key in pages:
-            marks.set(keys.QUEUED_URL.format(key), "1", nx=True, ex=self.queued_ttl)
+        for page in pages:
+            marks.set(
+                keys.QUEUED_URL.format(page.url_key), "1", nx=True, ex=self.queued_ttl
+            )
         fresh = [
-            pair for pair, ok in zip(pages, marks.execute(), strict=True) if ok or force
+            page for page, ok in zip(pages, marks.execute(), strict=True) if ok or force
         ]
         try:
             with self.redis.pipeline() as pipe:
                 payloads = []
-                for page, _ in fresh:
+                for page in fresh:
                     body_key = keys.PAGE_BODY.format(uuid.uuid4().hex)
                     # the body lives as long as a failed job waiting for a re-queue
                     pipe.set(body_key, pack_body(page.body), ex=self.failure_ttl)
@@ -109,7 +114,7 @@ class IngestQueue:
         except Exception:
             # Nothing was queued: lift the markers so the next crawl fetches them again.
             with suppress(Exception):
-                self.redis.delete(*(keys.QUEUED_URL.format(k) for _, k in fresh))
+                self.redis.delete(*(keys.QUEUED_URL.format(p.url_key) for p in fresh))
             raise
         return len(fresh)
 
@@ -163,3 +168,44 @@ class IngestQueue:
             else None,
             job_id=uuid.uuid4().hex,
         )
+
+
+def load_bodies(redis: Redis, payloads: Sequence[dict[str, Any]]) -> list[bytes | None]:
+    """Every page's body in one round trip; None where it is gone."""
+    wanted = [p.get("body_key") for p in payloads]
+    found: Iterator[Any] = iter(
+        redis.mget([k for k in wanted if k]) if any(wanted) else ()
+    )
+    return [
+        unpack_body(body) if k and (body := next(found)) is not None else None
+        for k in wanted
+    ]
+
+
+def is_recorded(redis: Redis, url_key: str) -> bool:
+    return redis.zscore(keys.RECORDED_URLS, url_key) is not None
+
+
+def mark_recorded(redis: Redis, url_keys: set[str], body_keys: list[str]) -> None:
+    """Tell the crawler these URLs need no fetching, and that none is queued now;
+    drop the bodies of the pages now recorded."""
+    if not url_keys and not body_keys:
+        return
+    pipe = redis.pipeline()  # MULTI: never a body dropped without its record marked
+    if url_keys:
+        pipe.zadd(keys.RECORDED_URLS, dict.fromkeys(url_keys, time.time()))
+        pipe.delete(*(keys.QUEUED_URL.format(k) for k in url_keys))
+    if body_keys:
+        pipe.delete(*body_keys)
+    pipe.execute()
+
+
+def requeue_pages(redis: Redis, groups: Sequence[list[dict[str, Any]]]) -> None:
+    """Page payloads back on the queue, one job per group, in one transaction."""
+    if not groups:
+        return
+    queue = IngestQueue.from_settings(redis)
+    with redis.pipeline() as pipe:
+        for group in groups:
+            queue.enqueue_payloads(group, pipeline=pipe, pages_per_job=len(group))
+        pipe.execute()

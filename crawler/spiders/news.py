@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
-import time
-import zlib
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 
-from lxml import etree
 from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
@@ -25,20 +21,13 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from config.loader import SourceConfig, load_source
-from crawler.items import FetchedPage
-from workers import keys
-from workers.dedupe import page_key
+from crawler import listings
+from crawler.frontier import Frontier
 from workers.models import Page, charset_of
 from workers.queueing import connect
+from workers.urls import page_key
 
 logger = logging.getLogger(__name__)
-XML_PARSER = etree.XMLParser(
-    recover=True,
-    resolve_entities=False,
-    no_network=True,
-    huge_tree=True,
-    remove_comments=True,
-)
 
 
 class NewsSpider(Spider):
@@ -55,20 +44,20 @@ class NewsSpider(Spider):
         )
         self.requested = 0  # article requests issued, against limits.max_pages
         self.listed: set[str] = set()  # page keys met in this crawl's listings
-        self.redis: Any = None
+        self.frontier: Frontier | None = None  # none: every listed URL is fetched
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         url = crawler.settings.get("DATELINE_REDIS_URL")
-        spider.redis = connect(url) if url else None
+        if url:
+            cfg = spider.cfg
+            spider.frontier = Frontier(connect(url), cfg.source_id, cfg.revisit_hours)
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
         listings = [*self.cfg.feeds, *self.cfg.sitemaps]
-        validators = await maybe_deferred_to_future(
-            deferToThread(self._validators, listings)
-        )
+        validators = await self._validators(listings)
         for url in self.cfg.feeds:
             yield self._listing(url, self._parse_feed, 10, validators.get(url))
         for url in self.cfg.sitemaps:
@@ -77,13 +66,17 @@ class NewsSpider(Spider):
             yield self._listing(url, self._parse_section, 5)
 
     def _listing(
-        self, url: str, callback: Any, priority: int, validator: str | None = None
+        self,
+        url: str,
+        callback: Any,
+        priority: int,
+        validator: tuple[str, str] | None = None,
     ) -> Request:
         """A feed, sitemap or section request: always fetched, failures counted;
         conditional (If-None-Match, If-Modified-Since) when we saw it before."""
         headers = {}
         if validator:
-            etag, _, modified = validator.partition("\t")
+            etag, modified = validator
             if etag:
                 headers["If-None-Match"] = etag
             if modified:
@@ -105,22 +98,17 @@ class NewsSpider(Spider):
             return True
         etag = (response.headers.get(b"ETag") or b"").decode("latin-1")
         modified = (response.headers.get(b"Last-Modified") or b"").decode("latin-1")
-        if (etag or modified) and self.redis is not None:
-            deferToThread(
-                self.redis.hset,
-                keys.LISTING_VALIDATORS.format(self.cfg.source_id),
-                response.url,
-                f"{etag}\t{modified}",
-            )
+        if (etag or modified) and self.frontier is not None:
+            deferToThread(self.frontier.remember, response.url, etag, modified)
         return False
 
-    def _validators(self, urls: list[str]) -> dict[str, str]:
-        if not urls or self.redis is None:
+    async def _validators(self, urls: list[str]) -> dict[str, tuple[str, str]]:
+        if self.frontier is None:
             return {}
-        values = self.redis.hmget(
-            keys.LISTING_VALIDATORS.format(self.cfg.source_id), urls
+        found: dict[str, tuple[str, str]] = await maybe_deferred_to_future(
+            deferToThread(self.frontier.validators, urls)
         )
-        return {u: v.decode() for u, v in zip(urls, values, strict=True) if v}
+        return found
 
     def _listing_failed(self, failure: Any) -> None:
         logger.warning(
@@ -134,15 +122,9 @@ class NewsSpider(Spider):
     async def _parse_feed(self, response: Response) -> AsyncIterator[Request]:
         if self._unchanged(response):
             return
-        root = _xml_root(response.body)
-        entries = [] if root is None else _feed_entries(root)
-        if (
-            root is None
-            or not entries
-            and not len(
-                root.xpath("//*[local-name()='channel' or local-name()='feed']")
-            )
-        ):
+        root = listings.xml_root(response.body)
+        entries = [] if root is None else listings.feed_entries(root)
+        if root is None or not entries and not listings.is_feed(root):
             logger.warning(
                 "%s %s: not an RSS/Atom feed", self.cfg.source_id, response.url
             )
@@ -155,14 +137,18 @@ class NewsSpider(Spider):
     async def _parse_sitemap(self, response: Response) -> AsyncIterator[Request]:
         if self._unchanged(response):
             return
-        root = _xml_root(_gunzip(response.body, self.cfg.limits.max_page_bytes))
+        root = listings.xml_root(
+            listings.gunzip(response.body, self.cfg.limits.max_page_bytes)
+        )
         if root is None:
             logger.warning("%s %s: not a sitemap", self.cfg.source_id, response.url)
             self._inc("listing_errors")
             return
-        kind = etree.QName(root).localname
+        kind = listings.root_name(root)
         entries = [
-            (loc, when) for loc, when in _sitemap_entries(root) if self._fresh(when)
+            (loc, when)
+            for loc, when in listings.sitemap_entries(root)
+            if self._fresh(when)
         ]
         if kind == "sitemapindex":
             children = [
@@ -171,9 +157,7 @@ class NewsSpider(Spider):
                 if self.cfg.is_fetchable(loc) and self.cfg.is_on_domain(loc)
             ]
             self._inc("urls_refused", len(entries) - len(children))
-            validators = await maybe_deferred_to_future(
-                deferToThread(self._validators, children)
-            )
+            validators = await self._validators(children)
             for loc in children:
                 yield self._listing(loc, self._parse_sitemap, 8, validators.get(loc))
             return
@@ -191,7 +175,7 @@ class NewsSpider(Spider):
         for request in await self._article_requests(urls, f"section {response.url}"):
             yield request
 
-    def _parse_article(self, response: Response) -> Iterable[FetchedPage]:
+    def _parse_article(self, response: Response) -> Iterable[Page]:
         ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if ctype and "html" not in ctype:
             logger.info(
@@ -200,17 +184,17 @@ class NewsSpider(Spider):
             self._inc("not_html")
             return
         self._inc("articles_fetched")
-        page = Page(
+        yield Page(
             url=response.meta.get("redirect_urls", [response.url])[0],
             final_url=response.url,
             status=response.status,
             body=response.body,
             fetched_at=datetime.now(UTC),
             source_id=self.cfg.source_id,
+            url_key=response.meta["url_key"],
             discovered_via=response.meta["discovered_via"],
             declared_charset=charset_of(ctype),
         )
-        yield FetchedPage(page, response.meta["page_key"])
 
     async def _article_requests(self, urls: list[str], via: str) -> list[Request]:
         """Requests for the article URLs not yet recorded or queued, within limits."""
@@ -228,9 +212,12 @@ class NewsSpider(Spider):
                 candidates.setdefault(key, url)
         self.listed.update(candidates)
         self._inc("articles_listed", len(candidates))
-        known = await maybe_deferred_to_future(
-            deferToThread(self._known, list(candidates))
-        )
+        known: set[str] = set()
+        if self.frontier is not None and candidates:
+            known, revisited = await maybe_deferred_to_future(
+                deferToThread(self.frontier.known, list(candidates))
+            )
+            self._inc("articles_revisited", revisited)
         self._inc("articles_known", len(known))
         requests = []
         for key, url in candidates.items():
@@ -244,34 +231,14 @@ class NewsSpider(Spider):
                 Request(
                     url,
                     self._parse_article,
-                    meta={"discovered_via": via, "page_key": key},
+                    meta={"discovered_via": via, "url_key": key},
                 )
             )
         return requests
 
-    def _known(self, page_keys: list[str]) -> set[str]:
-        """Keys not to fetch: queued, or recorded (and, when the source revisits,
-        recorded less than revisit_hours ago). One pipelined round trip, in a thread."""
-        if not page_keys or self.redis is None:
-            return set()
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.zmscore(keys.RECORDED_URLS, page_keys)
-        for key in page_keys:
-            pipe.exists(keys.QUEUED_URL.format(key))
-        recorded, *queued = pipe.execute()
-        revisit = self.cfg.revisit_hours * 3600
-        due = time.time() - revisit
-        known = set()
-        for key, when, in_queue in zip(page_keys, recorded, queued, strict=True):
-            if in_queue or (when is not None and (not revisit or when > due)):
-                known.add(key)
-            elif when is not None:
-                self._inc("articles_revisited")
-        return known
-
     def _fresh(self, when: str | None) -> bool:
         """Listed with a date older than max_age_days? Then it is not fetched."""
-        parsed = _listing_date(when)
+        parsed = listings.listing_date(when)
         if parsed is None:
             return True
         fresh = parsed >= datetime.now(UTC) - timedelta(days=self.cfg.max_age_days)
@@ -282,106 +249,3 @@ class NewsSpider(Spider):
     def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler and self.crawler.stats:
             self.crawler.stats.inc_value(f"dateline/{key}", count)
-
-
-def _gunzip(body: bytes, limit: int) -> bytes:
-    """A .gz sitemap, decompressed no further than `limit` bytes (a bomb stops)."""
-    if body[:2] != b"\x1f\x8b":
-        return body
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        data = inflater.decompress(body, limit)
-    except zlib.error:
-        return b""
-    if inflater.unconsumed_tail:
-        logger.warning("sitemap larger than %d bytes once decompressed: cut", limit)
-    return data
-
-
-def _xml_root(body: bytes) -> Any:
-    if not body.strip():
-        return None
-    try:
-        return etree.fromstring(body, XML_PARSER)
-    except etree.XMLSyntaxError:
-        return None
-
-
-def _feed_entries(root: Any) -> list[tuple[str, str | None]]:
-    """(link, date) of every RSS item or Atom entry."""
-    found = []
-    for item in root.xpath("//*[local-name()='item']"):
-        link = (
-            item.xpath("string(*[local-name()='link'])").strip()
-            or item.xpath(
-                "string(*[local-name()='guid'][not(@isPermaLink='false')])"
-            ).strip()
-        )
-        date = item.xpath("string(*[local-name()='pubDate' or local-name()='date'])")
-        if link:
-            found.append((link, date.strip() or None))
-    for entry in root.xpath("//*[local-name()='entry']"):
-        links = entry.xpath(
-            "*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
-        )
-        date = entry.xpath(
-            "string(*[local-name()='published' or local-name()='updated'])"
-        )
-        if links:
-            found.append((links[0].strip(), date.strip() or None))
-    return found
-
-
-def _sitemap_entries(root: Any) -> list[tuple[str, str | None]]:
-    """(loc, date) of every <url> or <sitemap>; news:publication_date before lastmod.
-
-    Walks the tree instead of asking XPath per entry: three `local-name()` queries
-    an entry cost 50 µs, a fifth of a second of the reactor for a 5,000-URL index.
-    """
-    found = []
-    for node in root:
-        if _local(node.tag) not in ("url", "sitemap"):
-            continue
-        loc = lastmod = published = ""
-        for child in node:
-            name = _local(child.tag)
-            if name == "loc":
-                loc = loc or _text(child)
-            elif name == "lastmod":
-                lastmod = lastmod or _text(child)
-            elif not published and len(child):  # <news:news>, other extensions
-                published = next(
-                    (
-                        _text(sub)
-                        for sub in child.iter()
-                        if _local(sub.tag) == "publication_date"
-                    ),
-                    "",
-                )
-        if loc:
-            found.append((loc, published or lastmod or None))
-    return found
-
-
-def _local(tag: Any) -> str:
-    """An element's name without its namespace ('' for comments and the like)."""
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
-
-
-def _text(node: Any) -> str:
-    text = "".join(node.itertext()) if len(node) else node.text or ""
-    return text.strip()
-
-
-def _listing_date(value: str | None) -> datetime | None:
-    """Dates in feeds (RFC 822) and sitemaps (W3C datetime); None when unreadable."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

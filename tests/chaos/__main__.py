@@ -29,17 +29,17 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
 from pathlib import Path
 
 from redis import Redis
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 
-from config.loader import SOURCES_DIR
-from dateline.demosite import Site, serve
+from dateline.demo.server import serve
+from dateline.demo.site import Site
 from dateline.operate import job_urls, queue_status
-from dateline.redis_server import free_port, ping, server_args
+from dateline.private_redis import free_port
+from tests.harness import RedisServer, children, demo_article_pages, demo_sources
 from workers import keys
 from workers.models import Page
 from workers.queueing import IngestQueue, ingest_queue
@@ -54,17 +54,10 @@ class Lab:
 
     def __init__(self, root: Path, site: Site) -> None:
         self.root, self.site = root, site
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.server = RedisServer(root)
+        self.url = self.server.url
         self.db = root / "db.sqlite3"
-        self.redis_proc: subprocess.Popen[bytes] | None = None
-        sources = root / "sources"
-        sources.mkdir()
-        for name in ("demo-courier", "demo-ledger"):
-            text = (SOURCES_DIR / f"{name}.toml").read_text()
-            (sources / f"{name}.toml").write_text(
-                text.replace("127.0.0.1:8765", f"127.0.0.1:{site.port}")
-            )
+        sources = demo_sources(root / "sources", site.port)
         self.env = {
             **os.environ,
             "DATELINE_REDIS_URL": self.url,
@@ -78,41 +71,17 @@ class Lab:
         self.start_redis()
 
     def start_redis(self) -> None:
-        self.redis_proc = subprocess.Popen(
-            server_args(self.root, self.port), stdout=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 20
-        while not ping(self.url, 0.2):
-            if time.monotonic() > deadline:
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.05)
+        self.server.start()  # the same port and append-only file as before
         self.redis = Redis.from_url(self.url)
 
     def stop_redis(self, save: bool = True) -> None:
-        with suppress(Exception):  # the connection drops as the server shuts down
-            self.redis.shutdown(nosave=not save)
-        if self.redis_proc:
-            self.redis_proc.wait(timeout=30)
+        self.server.stop(save=save)
 
     def pages(self, count: int) -> list[Page]:
-        paths = sorted(p for p in self.site.pages if "/news/" in p or "/story/" in p)
-        now = datetime.now(UTC)
-        return [
-            Page(
-                url=self.site.base + p,
-                final_url=self.site.base + p,
-                status=200,
-                body=self.site.pages[p][1],
-                fetched_at=now,
-                source_id="demo-ledger" if "ledger" in p else "demo-courier",
-                discovered_via="chaos",
-            )
-            for p in paths[:count]
-        ]
+        return demo_article_pages(self.site, count)
 
     def enqueue(self, pages: list[Page]) -> None:
-        queue = IngestQueue(self.redis, retry_intervals=(1, 2))
-        queue.enqueue([(p, p.url) for p in pages], force=True)
+        IngestQueue(self.redis, retry_intervals=(1, 2)).enqueue(pages, force=True)
 
     def work(self, workers: int = 2, burst: bool = True) -> subprocess.Popen[str]:
         return subprocess.Popen(
@@ -189,13 +158,6 @@ def _kill_group(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> None:
     proc.wait(timeout=120)
 
 
-def _children(pid: int) -> list[int]:
-    out = subprocess.run(
-        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
-    ).stdout
-    return [int(p) for p in out.split()]
-
-
 def worker_sigkill(lab: Lab) -> set[str]:
     pages = lab.pages(40)
     lab.enqueue(pages)
@@ -204,8 +166,8 @@ def worker_sigkill(lab: Lab) -> set[str]:
     deadline = time.monotonic() + 60
     while not started.count and time.monotonic() < deadline:
         time.sleep(0.01)
-    victim = _children(proc.pid)[0]  # one worker process, and the horse it forked
-    for pid in [*_children(victim), victim]:
+    victim = children(proc.pid)[0]  # one worker process, and the horse it forked
+    for pid in [*children(victim), victim]:
         os.kill(pid, signal.SIGKILL)
     lab.settled()
     _kill_group(proc)
@@ -238,7 +200,7 @@ def poison_payload(lab: Lab) -> set[str]:
     pages = lab.pages(10)
     queue = ingest_queue(lab.redis, "ingest")
     queue.enqueue(
-        "workers.jobs.ingest_page",
+        "workers.jobs.ingest_pages",
         {"schema": 1, "url": "poison://x"},
         meta={"url": "poison://x"},
     )

@@ -13,7 +13,6 @@ import argparse
 import hashlib
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from redis import Redis
 
-from dateline.redis_server import free_port, ping, server_args
+from tests.harness import RedisServer
 from workers.dedupe import normalized_text
 from workers.dedupe_index import DedupeIndex, text_signature
 
@@ -60,16 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         for a, c, t in articles(args.articles, rng)
     ]
     with tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
-        port = free_port()
-        proc = subprocess.Popen(
-            server_args(Path(tmp), port) + ["--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-        url = f"redis://127.0.0.1:{port}/0"
+        server = RedisServer(Path(tmp), extra_args=("--appendonly", "no")).start()
         try:
-            while not ping(url, 0.2):
-                time.sleep(0.05)
-            redis = Redis.from_url(url)
+            redis = Redis.from_url(server.url)
             index = DedupeIndex(redis, 0.4)
             index.decide(*signed[0])  # load the script
             redis.flushdb()
@@ -87,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                 redis.ping()
                 pings.append((time.perf_counter() - started) * 1000)
         finally:
-            proc.terminate()
-            proc.wait()
+            server.stop()
     per_article = used / len(signed)
     floor = statistics.median(pings)
     timings.sort()

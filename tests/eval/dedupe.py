@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dateline.redis_server import free_port, ping, server_args
+from tests.harness import start_redis
 from workers import settings
 
 OUTLETS = {
@@ -176,7 +176,7 @@ def build(shared: Path, out: Path, seed: int = 2024) -> dict[str, Any]:
 def _article_id(url: str) -> str:
     from urllib.parse import urlsplit
 
-    from workers.dedupe import article_id, canonical_url
+    from workers.urls import article_id, canonical_url
 
     host = (urlsplit(url).hostname or "").removeprefix("amp.").removeprefix("www.")
     return article_id(canonical_url(url, (), f"www.{host}"))
@@ -209,11 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="dateline-eval-dedupe-") as tmp:
         work = Path(tmp)
         built = build(Path(args.shared).resolve(), work)
-        port = free_port()
-        redis = subprocess.Popen(server_args(work, port), stdout=subprocess.DEVNULL)
-        url = f"redis://127.0.0.1:{port}/0"
-        while not ping(url, 0.2):
-            time.sleep(0.05)
+        redis = start_redis(work / "redis")
+        url = redis.url
         env = {
             **os.environ,
             "DATELINE_REDIS_URL": url,
@@ -237,8 +234,7 @@ def main(argv: list[str] | None = None) -> int:
                 .fetchall()
             )
         finally:
-            redis.terminate()
-            redis.wait()
+            redis.stop()
     # truth by article id: AMP and tracking aliases of a page are one article
     truth = {_article_id(url): story for url, story in built["truth"].items()}
     clusters = {aid: cluster for aid, cluster, _ in rows}

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from config.loader import SOURCES_DIR, load_sources
-from dateline.demosite import Site, courier_url, seed_story
+from dateline.demo.site import Site, courier_url
+from dateline.demo.stories import seed_story
 from dateline.local import LocalInput, extract_local
 
-FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FETCHED_AT = datetime(2024, 3, 20, 0, 0, tzinfo=UTC)
 FIRST_URLS = {  # where each page was (or would have been) fetched from
     "reuters": "https://www.reuters.com/world/europe/ukraine-eyes-strong-far-reaching"

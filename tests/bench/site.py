@@ -25,15 +25,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from dateline.demosite import (
+from dateline.demo.site import NEXT_IN_WORLD
+from dateline.demo.stories import (
     LEDGER_NOTE,
-    NEXT_IN_WORLD,
     PEOPLE,
     QUOTES,
     SEED_PARAGRAPHS,
     TOPICS,
     Story,
-    _story,
+    make_story,
 )
 
 SITEMAP_SIZE = 500
@@ -77,7 +77,7 @@ class BenchSite:
                     paragraphs=(*original.paragraphs, LEDGER_NOTE),
                 )
             else:
-                story = _story(rng, i, i % 3 == 0, now)
+                story = make_story(rng, i, i % 3 == 0, now)
                 story = replace(
                     story,
                     paragraphs=(story.paragraphs[0], *_prose(rng, vocabulary)),

@@ -1,52 +1,52 @@
-"""The spider's parsing helpers: feeds, sitemaps, dates, decompression limits."""
+"""Listings: feeds, sitemaps, their dates, decompression limits."""
 
 from __future__ import annotations
 
 import gzip
 
-from crawler.spiders.news import (
-    _feed_entries,
-    _gunzip,
-    _listing_date,
-    _sitemap_entries,
-    _xml_root,
+from crawler.listings import (
+    feed_entries,
+    gunzip,
+    listing_date,
+    sitemap_entries,
+    xml_root,
 )
 
 
 def test_a_gzip_bomb_stops_at_the_limit() -> None:
     bomb = gzip.compress(b"\0" * 50_000_000)
     assert len(bomb) < 100_000
-    assert len(_gunzip(bomb, 1_000_000)) == 1_000_000
-    assert _gunzip(b"<urlset/>", 10) == b"<urlset/>"  # plain bodies pass through
-    assert _gunzip(b"\x1f\x8bnot gzip", 100) == b""
+    assert len(gunzip(bomb, 1_000_000)) == 1_000_000
+    assert gunzip(b"<urlset/>", 10) == b"<urlset/>"  # plain bodies pass through
+    assert gunzip(b"\x1f\x8bnot gzip", 100) == b""
 
 
 def test_rss_and_atom_entries() -> None:
-    rss = _xml_root(
+    rss = xml_root(
         b"<rss><channel><item><link>https://x.com/a</link><pubDate>Tue, 19 "
         b"Mar 2024 09:42:00 GMT</pubDate></item></channel></rss>"
     )
-    atom = _xml_root(
+    atom = xml_root(
         b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><link '
         b'href="https://x.com/b"/><updated>2024-03-19T09:42:00Z</updated>'
         b"</entry></feed>"
     )
-    assert _feed_entries(rss) == [("https://x.com/a", "Tue, 19 Mar 2024 09:42:00 GMT")]
-    assert _feed_entries(atom) == [("https://x.com/b", "2024-03-19T09:42:00Z")]
+    assert feed_entries(rss) == [("https://x.com/a", "Tue, 19 Mar 2024 09:42:00 GMT")]
+    assert feed_entries(atom) == [("https://x.com/b", "2024-03-19T09:42:00Z")]
 
 
 def test_news_sitemap_publication_date_before_lastmod() -> None:
-    root = _xml_root(
+    root = xml_root(
         b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http:'
         b'//www.google.com/schemas/sitemap-news/0.9"><url><loc>https://x.com/a</loc>'
         b"<lastmod>2024-03-20</lastmod><news:news><news:publication_date>2024-03-19T09:"
         b"42:00Z</news:publication_date></news:news></url></urlset>"
     )
-    assert _sitemap_entries(root) == [("https://x.com/a", "2024-03-19T09:42:00Z")]
+    assert sitemap_entries(root) == [("https://x.com/a", "2024-03-19T09:42:00Z")]
 
 
 def test_sitemap_entries_take_only_an_entrys_own_loc() -> None:
-    root = _xml_root(
+    root = xml_root(
         b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="'
         b'http://www.google.com/schemas/sitemap-image/1.1"><!-- generated -->'
         b"<url><image:image><image:loc>https://x.com/a.jpg</image:loc></image:image>"
@@ -55,21 +55,21 @@ def test_sitemap_entries_take_only_an_entrys_own_loc() -> None:
         b"<url><loc>https://x.com/b</loc><lastmod>2024-03-21</lastmod></url>"
         b"</urlset>"
     )
-    index = _xml_root(
+    index = xml_root(
         b"<sitemapindex><sitemap><loc>https://x.com/s1.xml</loc></sitemap>"
         b"</sitemapindex>"
     )
-    assert _sitemap_entries(root) == [
+    assert sitemap_entries(root) == [
         ("https://x.com/a", None),
         ("https://x.com/b", "2024-03-21"),
     ]
-    assert _sitemap_entries(index) == [("https://x.com/s1.xml", None)]
+    assert sitemap_entries(index) == [("https://x.com/s1.xml", None)]
 
 
 def test_listing_dates() -> None:
     assert (
-        _listing_date("Tue, 19 Mar 2024 09:42:00 GMT").isoformat()
+        listing_date("Tue, 19 Mar 2024 09:42:00 GMT").isoformat()
         == "2024-03-19T09:42:00+00:00"
     )
-    assert _listing_date("2024-03-19").isoformat() == "2024-03-19T00:00:00+00:00"
-    assert _listing_date("soon") is None
+    assert listing_date("2024-03-19").isoformat() == "2024-03-19T00:00:00+00:00"
+    assert listing_date("soon") is None

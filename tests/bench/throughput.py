@@ -34,11 +34,13 @@ from redis import Redis
 from rq import Worker
 from rq.registry import StartedJobRegistry
 
-from dateline.bench_stages import stage_medians
-from dateline.benchsite import BenchSite, serve_fast
-from dateline.context import tune_collector
 from dateline.operate import queue_status
-from dateline.redis_server import free_port, ping, server_args
+from dateline.private_redis import free_port
+from dateline.runtime import tune_collector
+from tests.bench.site import BenchSite, serve_fast
+from tests.bench.stages import SOURCE, bench_pages, stage_medians
+from tests.harness import children, start_redis
+from workers.models import Page
 from workers.queueing import ingest_queue
 
 EXE = str(Path(sys.executable).parent / "dateline")
@@ -71,15 +73,9 @@ def _run(args: argparse.Namespace, tmp: Path) -> int:
     pages_dir = Path(args.pages).resolve() if args.pages else None
     site = BenchSite(f"http://127.0.0.1:{port}", args.count, pages_dir)
     server, first_request = serve_fast(site, "127.0.0.1", port)
-    redis_port = free_port()
-    (tmp / "redis").mkdir()
-    redis_proc = subprocess.Popen(
-        server_args(tmp / "redis", redis_port), stdout=subprocess.DEVNULL
-    )
-    redis_url = f"redis://127.0.0.1:{redis_port}/0"
+    redis_server = start_redis(tmp / "redis")
+    redis_url = redis_server.url
     try:
-        while not ping(redis_url, 0.2):
-            time.sleep(0.05)
         env = _environment(tmp, site, redis_url, args.db)
         print(
             f"{len(site.articles)} pages ({_mean_kb(site)} KB on average), "
@@ -100,8 +96,7 @@ def _run(args: argparse.Namespace, tmp: Path) -> int:
             ceilings.append(_ceiling(site, args.workers))
     finally:
         server.terminate()
-        redis_proc.terminate()
-        redis_proc.wait()
+        redis_server.stop()
     ratios = [
         run["e2e_rate"] / ((ceilings[i] + ceilings[i + 1]) / 2)
         for i, run in enumerate(runs)
@@ -177,14 +172,14 @@ def _reset(redis_url: str, db: str, env: dict[str, str]) -> None:
 
 def _ceiling(site: BenchSite, workers: int) -> float:
     """Pages/s of `workers` processes doing nothing but extract and normalize."""
-    from workers import jobs
+    from workers.stages import warm_up
 
-    jobs.warm()
+    warm_up()
     tune_collector()  # as `dateline work` sets up its workers
-    bodies = [(site.base + p, site.pages[p][1]) for p in site.articles]
+    pages = bench_pages(site)  # url keys made, as by the crawler
     ctx = multiprocessing.get_context("fork")
     procs = [
-        ctx.Process(target=_extract_normalize, args=(bodies[i::workers],))
+        ctx.Process(target=_prepare_all, args=(pages[i::workers],))
         for i in range(workers)
     ]
     started = time.monotonic()
@@ -192,23 +187,15 @@ def _ceiling(site: BenchSite, workers: int) -> float:
         proc.start()
     for proc in procs:
         proc.join()
-    return len(bodies) / (time.monotonic() - started)
+    return len(pages) / (time.monotonic() - started)
 
 
-def _extract_normalize(bodies: list[tuple[str, bytes]]) -> None:
-    from datetime import UTC, datetime
+def _prepare_all(pages: list[Page]) -> None:
+    """The stage chain, as a worker runs it, on each page."""
+    from workers.stages import prepare_article
 
-    from config.loader import SourceConfig
-    from workers.extract import extract_article
-    from workers.normalize import normalize_article
-
-    source = SourceConfig("bench", "Bench", "http://127.0.0.1/", ("127.0.0.1",),
-                          ("en",), "UTC")  # fmt: skip
-    fetched = datetime.now(UTC)
-    for url, body in bodies:
-        extracted = extract_article(body, url, None, fetched)
-        if extracted is not None:
-            normalize_article(extracted, source, fetched, url)
+    for page in pages:
+        prepare_article(page, SOURCE)
 
 
 def _crawl_alone(env: dict[str, str]) -> float:
@@ -252,7 +239,7 @@ def _end_to_end(
                 break
         status = queue_status(redis, "ingest")
         elapsed = finished - first_request.value
-        rss = [_peak_rss_mb(pid) for pid in _children(work.pid)]
+        rss = [_peak_rss_mb(pid) for pid in children(work.pid)]
         stored = _stored(env["DATELINE_DATABASE_URL"])
         used = int(redis.info("memory")["used_memory"]) - baseline
     finally:
@@ -267,11 +254,6 @@ def _end_to_end(
         "stored": stored,
         "redis_per_article": used / max(stored, 1),
     }
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()]
 
 
 def _peak_rss_mb(pid: int) -> float:

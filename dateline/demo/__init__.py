@@ -7,16 +7,24 @@ processes, then prints the summary and the seed story's record.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
 from typing import Any
 
 from config.loader import load_source
-from dateline.demosite import SEED_TITLE, Site, serve
+from dateline.demo.server import serve
+from dateline.demo.site import Site
+from dateline.demo.stories import SEED_TITLE
+from dateline.runtime import redis_url
 from workers import settings
 
 DEMO_SOURCES = ("demo-courier", "demo-ledger")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    return run_demo(redis_url(), args.workers)
 
 
 def run_demo(redis_url: str, workers: int) -> int:
@@ -48,7 +56,7 @@ def run_demo(redis_url: str, workers: int) -> int:
         _say("      " + summary.line())
     _say(f"[2/3] {workers} workers draining queue '{settings.QUEUE_NAME}'")
     run_workers(redis_url, settings.QUEUE_NAME, workers, burst=True)
-    from dateline.context import status_report
+    from dateline.operate import status_report
 
     report = status_report()
     _say(

@@ -1,0 +1,101 @@
+"""`dateline export`, `show`, `clusters`, `dedupe rebuild` and `db upgrade`: the
+stored records, their syndication clusters and the schema."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from dateline.runtime import UsageError, connect_redis, open_db
+from workers import settings
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = open_db()
+    count = 0
+    with _output(args.output) as out:
+        since = datetime.now(UTC) - args.since if args.since else None
+        for record in store.iter_records(args.source, since):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    store.close()
+    print(
+        f"{count} record(s) exported" + (f" to {args.output}" if args.output else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[Any]:
+    if not path:
+        yield sys.stdout
+        return
+    with open(path, "w", encoding="utf-8") as fh:
+        yield fh
+
+
+def cmd_clusters(args: argparse.Namespace) -> int:
+    store = open_db()
+    try:
+        clusters = store.clusters(args.min_size, args.source)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(clusters, indent=2, ensure_ascii=False))
+        return 0
+    for cluster in clusters:
+        first = cluster["original"]
+        print(
+            f"{cluster['size']:>3}  {first['title']}\n"
+            f"     first: {first['source_id']} {first['published_at'] or '-'} "
+            f"{first['url']}"
+        )
+        for copy in cluster["copies"]:
+            print(
+                f"     {copy['dup_kind']:<5} {copy['similarity'] or 0:.2f} "
+                f"{copy['source_id']} {copy['published_at'] or '-'} {copy['url']}"
+            )
+    print(f"{len(clusters)} cluster(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_dedupe(args: argparse.Namespace) -> int:
+    from workers.dedupe_index import DedupeIndex, rebuild
+
+    index = DedupeIndex(connect_redis(), settings.NEAR_THRESHOLD)
+    store = open_db()
+    try:
+        report = rebuild(index, store)
+    finally:
+        store.close()
+    print(
+        f"index rebuilt from {report['articles']} stored articles "
+        f"({report['deleted']} old keys removed); {report['changed']} decision(s) "
+        "differ from the stored records"
+    )
+    for article_id, stored, now in report["differences"][:20]:
+        print(f"  {article_id}: stored {stored}, now {now}")
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    store = open_db()  # opening a store runs its migrations
+    store.close()
+    print(f"database {settings.masked(settings.DATABASE_URL)} is at the current schema")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    store = open_db()
+    record = store.get_record(args.article_id)
+    store.close()
+    if record is None:
+        raise UsageError(f"no stored article {args.article_id!r}")
+    print(json.dumps(record, indent=2, ensure_ascii=False))
+    return 0

@@ -1,0 +1,140 @@
+"""What the tests, benches, chaos scenarios and evaluations share: the one
+redis-server starter, a process's children, the demo sources on a given port and
+demo pages as the crawler would hand them over.
+
+Nothing here ships: it is the harness around the product.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from redis import Redis
+
+from config.loader import SOURCES_DIR, load_source
+from dateline.demo.site import Site
+from dateline.private_redis import free_port, ping, server_args
+from workers.models import Page, charset_of
+from workers.urls import page_key
+
+DEMO_SOURCES = ("demo-courier", "demo-ledger")
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent  # the virtualenv's: `dateline` as installed
+
+
+@dataclass
+class RedisServer:
+    """A private redis-server in the foreground (append-only, as in production)."""
+
+    directory: Path
+    port: int = field(default_factory=free_port)
+    extra_args: tuple[str, ...] = ()  # e.g. ("--appendonly", "no") for a bench
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 20) -> RedisServer:
+        """Start (or restart, on the same port and files) and wait until it answers."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [*server_args(self.directory, self.port), *self.extra_args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while not ping(self.url, 0.2):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server on port {self.port} did not start")
+            time.sleep(0.05)
+        return self
+
+    def stop(self, save: bool = False) -> None:
+        """Shut down; with `save`, as an operator would (the append-only file kept)."""
+        if self.proc is None:
+            return
+        if save:
+            with suppress(Exception):  # the connection drops as the server goes
+                Redis.from_url(self.url).shutdown(nosave=False)
+        else:
+            self.proc.terminate()
+        self.proc.wait(timeout=30)
+        self.proc = None
+
+
+def start_redis(directory: Path) -> RedisServer:
+    return RedisServer(directory).start()
+
+
+def children(pid: int) -> list[int]:
+    """The process ids whose parent is `pid`."""
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
+    ).stdout
+    return [int(p) for p in out.split()]
+
+
+def demo_sources(directory: Path, port: int) -> Path:
+    """The shipped demo source files, pointed at a demo site on `port`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in DEMO_SOURCES:
+        text = (SOURCES_DIR / f"{name}.toml").read_text()
+        text = text.replace("127.0.0.1:8765", f"127.0.0.1:{port}")
+        (directory / f"{name}.toml").write_text(text)
+    return directory
+
+
+def demo_page(
+    site: Site,
+    path: str,
+    source_id: str | None = None,
+    fetched_at: datetime | None = None,
+) -> Page:
+    """A page of the demo site as the crawler hands it over, its url key made
+    with the shipped demo source (the port does not change a key's path)."""
+    source_id = source_id or ("demo-ledger" if "/ledger/" in path else "demo-courier")
+    url = site.base + path
+    known = source_id if source_id in DEMO_SOURCES else "demo-courier"
+    ctype, body = site.pages[path]
+    return Page(
+        url=url,
+        final_url=url,
+        status=200,
+        body=body,
+        fetched_at=fetched_at or datetime.now(UTC),
+        source_id=source_id,
+        url_key=page_key(url, load_source(known, SOURCES_DIR)),
+        discovered_via="test",
+        declared_charset=charset_of(ctype),
+    )
+
+
+def demo_article_pages(site: Site, count: int) -> list[Page]:
+    """The first `count` article pages of both demo outlets."""
+    paths = sorted(p for p in site.pages if "/news/" in p or "/story/" in p)
+    now = datetime.now(UTC)
+    return [demo_page(site, p, fetched_at=now) for p in paths[:count]]
+
+
+def run_dateline(
+    env: dict[str, str], *args: str, timeout: float = 120, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `dateline` command as a user would."""
+    exe = shutil.which("dateline", path=str(BIN)) or "dateline"
+    proc = subprocess.run(
+        [exe, *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"dateline {' '.join(args)} exited {proc.returncode}:\n"
+            f"{proc.stdout}\n{proc.stderr}"
+        )
+    return proc

@@ -1,0 +1,132 @@
+"""Wire agencies: their house names as printed, canonical names and home countries.
+
+A dateline's parenthesis counts as a wire credit only when every name in it is a
+known agency ("(dpa/AFP)"); its country steers place resolution ("(AP)": a US
+place first). Russian agencies sign without parentheses ("— РИА Новости.").
+"""
+
+from __future__ import annotations
+
+import re
+
+# House names -> (canonical name, country whose language and places it writes from)
+AGENCIES: dict[str, tuple[str, str | None]] = {
+    "reuters": ("Reuters", None),
+    "thomson reuters": ("Reuters", None),
+    "ap": ("AP", "US"),
+    "associated press": ("AP", "US"),
+    "the associated press": ("AP", "US"),
+    "afp": ("AFP", "FR"),
+    "agence france-presse": ("AFP", "FR"),
+    "bloomberg": ("Bloomberg", None),
+    "dow jones": ("Dow Jones", "US"),
+    "dpa": ("dpa", "DE"),
+    "dpa-afx": ("dpa-AFX", "DE"),
+    "epd": ("epd", "DE"),
+    "kna": ("KNA", "DE"),
+    "xinhua": ("Xinhua", "CN"),
+    "efe": ("EFE", "ES"),
+    "europa press": ("Europa Press", "ES"),
+    "ansa": ("ANSA", "IT"),
+    "adnkronos": ("Adnkronos", "IT"),
+    "agi": ("AGI", "IT"),
+    "kyodo": ("Kyodo", "JP"),
+    "jiji": ("Jiji", "JP"),
+    "jiji press": ("Jiji", "JP"),
+    "yonhap": ("Yonhap", "KR"),
+    "bernama": ("Bernama", "MY"),
+    "pti": ("PTI", "IN"),
+    "ani": ("ANI", "IN"),
+    "ians": ("IANS", "IN"),
+    "upi": ("UPI", "US"),
+    "tass": ("TASS", "RU"),
+    "itar-tass": ("TASS", "RU"),
+    "ria novosti": ("RIA Novosti", "RU"),
+    "ria": ("RIA Novosti", "RU"),
+    "interfax": ("Interfax", "RU"),
+    "interfax-ukraine": ("Interfax-Ukraine", "UA"),
+    "ukrinform": ("Ukrinform", "UA"),
+    "unian": ("UNIAN", "UA"),
+    "anadolu": ("Anadolu", "TR"),
+    "aa": ("Anadolu", "TR"),
+    "anadolu agency": ("Anadolu", "TR"),
+    "aap": ("AAP", "AU"),
+    "cp": ("CP", "CA"),
+    "the canadian press": ("CP", "CA"),
+    "canadian press": ("CP", "CA"),
+    "pa": ("PA", "GB"),
+    "pa media": ("PA", "GB"),
+    "lusa": ("Lusa", "PT"),
+    "agência brasil": ("Agência Brasil", "BR"),
+    "antara": ("Antara", "ID"),
+    "pna": ("PNA", "PH"),
+    "cna": ("CNA", "TW"),
+    "vna": ("VNA", "VN"),
+    "apa": ("APA", "AT"),
+    "sda": ("Keystone-SDA", "CH"),
+    "keystone-sda": ("Keystone-SDA", "CH"),
+    "ctk": ("ČTK", "CZ"),
+    "čtk": ("ČTK", "CZ"),
+    "pap": ("PAP", "PL"),
+    "mti": ("MTI", "HU"),
+    "belga": ("Belga", "BE"),
+    "anp": ("ANP", "NL"),
+    "ntb": ("NTB", "NO"),
+    "tt": ("TT", "SE"),
+    "stt": ("STT", "FI"),
+    "ritzau": ("Ritzau", "DK"),
+    "wafa": ("WAFA", "PS"),
+    "wam": ("WAM", "AE"),
+    "spa": ("SPA", "SA"),
+    "irna": ("IRNA", "IR"),
+    "mena": ("MENA", "EG"),
+    "kuna": ("KUNA", "KW"),
+    "qna": ("QNA", "QA"),
+    "bna": ("BNA", "BH"),
+    "ips": ("IPS", None),
+    "sana": ("SANA", "SY"),
+    "apn": ("APN", None),
+    "notimex": ("Notimex", "MX"),
+    "telam": ("Télam", "AR"),
+    "télam": ("Télam", "AR"),
+    "prensa latina": ("Prensa Latina", "CU"),
+    "hina": ("HINA", "HR"),
+    "tanjug": ("Tanjug", "RS"),
+    "bta": ("BTA", "BG"),
+    "agerpres": ("Agerpres", "RO"),
+    "ana-mpa": ("ANA-MPA", "GR"),
+    "ana": ("ANA-MPA", "GR"),
+    "cyprus news agency": ("CNA", "CY"),
+    "ukrinform.net": ("Ukrinform", "UA"),
+}
+# Agencies signed without parentheses, in Russian house style.
+RU_SIGNATURES = {
+    "риа новости": "RIA Novosti",
+    "тасс": "TASS",
+    "/тасс/": "TASS",
+    "итар-тасс": "TASS",
+    "интерфакс": "Interfax",
+    "interfax.ru": "Interfax",
+    "interfax": "Interfax",
+    "прайм": "PRIME",
+}
+
+
+def agencies_of(raw: str | None) -> tuple[list[str], str | None]:
+    """'dpa/AFP' -> (['dpa', 'AFP'], 'DE'); ([], None) when any part is unknown."""
+    if raw is None:
+        return [], None
+    folded = raw.casefold()
+    if folded.strip("/. ") in RU_SIGNATURES or folded in RU_SIGNATURES:
+        name = RU_SIGNATURES.get(
+            folded.strip(". "), RU_SIGNATURES.get(folded.strip("/. "), "TASS")
+        )
+        return [name], "RU"
+    names, country = [], None
+    for part in re.split(r"\s*(?:/|,|;| and | - |&)\s*", raw.strip()):
+        known = AGENCIES.get(part.casefold().strip(" ."))
+        if known is None:
+            return [], None  # one unknown part: a credit or acronym, not a wire
+        names.append(known[0])
+        country = country or known[1]
+    return list(dict.fromkeys(names)), country

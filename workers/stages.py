@@ -1,0 +1,126 @@
+"""The stage chain: Page -> ExtractedArticle -> NormalizedArticle -> PreparedArticle.
+
+`prepare_article` is the one place the stages are chained: extract, normalize,
+then the article's identity (canonical URL, url keys, article id) and its text
+fingerprint, each computed once. The worker, its warm-up, `dateline extract`, the
+fixtures and the benches all run it, so what is measured is what the workers do.
+What comes next (the shared dedupe decision, the store) needs Redis and a
+database, and is the job's (`workers.jobs`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from config.loader import SourceConfig, adhoc_source
+from workers.dedupe import Fingerprint, fingerprint
+from workers.extract import extract_article
+from workers.models import NormalizedArticle, Page, SkippedPage, StoredArticle
+from workers.normalize import normalize_article
+from workers.urls import page_key, url_key
+
+
+class StageError(RuntimeError):
+    """A stage failed on a page; the message names the stage and the reason."""
+
+    def __init__(self, stage: str, reason: str) -> None:
+        super().__init__(f"{stage} failed: {reason}")
+        self.stage = stage
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class PreparedArticle:
+    """A page through every stage that needs neither Redis nor a database."""
+
+    page: Page
+    article: NormalizedArticle
+    found: Fingerprint  # article id, content hash, the body as compared
+    url_keys: frozenset[str]  # requested, final and canonical URL: none to refetch
+    timings: dict[str, float] = field(default_factory=dict)  # ms per stage
+
+    def record(self, stored_at: datetime | None = None) -> StoredArticle:
+        """The article as an original of its own (before any dedupe decision)."""
+        return StoredArticle(
+            article_id=self.found.article_id,
+            content_hash=self.found.content_hash,
+            duplicate_of=None,
+            dup_kind=None,
+            similarity=None,
+            cluster_id=self.found.article_id,
+            article=self.article,
+            stored_at=stored_at or datetime.now(UTC),
+        )
+
+
+def prepare_article(
+    page: Page, source: SourceConfig, max_page_bytes: int | None = None
+) -> PreparedArticle | SkippedPage:
+    """Run the stages on one page. A page with no article, or over
+    `max_page_bytes`, is a SkippedPage; a stage that raises is a StageError."""
+    final_key = (
+        page.url_key if page.final_url == page.url else page_key(page.final_url, source)
+    )
+    if max_page_bytes is not None and len(page.body) > max_page_bytes:
+        reason = f"{len(page.body)} bytes > {max_page_bytes}"
+        return _skipped(page, final_key, "too_large", reason)
+    timings: dict[str, float] = {}
+    with _stage("extract", timings):
+        extracted = extract_article(
+            page.body, page.final_url, page.declared_charset, page.fetched_at
+        )
+    if extracted is None:
+        return _skipped(page, final_key, "no_article", "no article body found")
+    with _stage("normalize", timings):
+        article = normalize_article(extracted, source, page.fetched_at, page.final_url)
+    with _stage("dedupe", timings):
+        found = fingerprint(article)
+        keys = frozenset((page.url_key, final_key, url_key(article.canonical_url)))
+    return PreparedArticle(page, article, found, keys, timings)
+
+
+def warm_up() -> None:
+    """Import and exercise every stage once (dateparser's languages, the
+    gazetteer, trafilatura), so forked workers share what it loaded."""
+    from workers import dates, places
+
+    dates.warm()
+    places.warm()
+    paragraph = "<p>" + "Warm-up words for the extractor. " * 20 + "</p>"
+    url = "http://localhost/warm-up"
+    source = adhoc_source()
+    page = Page(
+        url=url,
+        final_url=url,
+        status=200,
+        body=f"<html><body><article>{paragraph}</article></body></html>".encode(),
+        fetched_at=datetime.now(UTC),
+        source_id=source.source_id,
+        url_key=page_key(url, source),
+        discovered_via="warm-up",
+    )
+    prepare_article(page, source)
+
+
+def _skipped(page: Page, key: str, outcome: str, reason: str) -> SkippedPage:
+    return SkippedPage(
+        key, page.source_id, page.final_url, outcome, reason, page.fetched_at
+    )
+
+
+@contextmanager
+def _stage(name: str, timings: dict[str, float]) -> Iterator[None]:
+    """Time a stage; any error it raises becomes a StageError naming it (the
+    original stays its __cause__: a job timeout is still told apart)."""
+    started = time.perf_counter()
+    try:
+        yield
+    except StageError:
+        raise
+    except Exception as exc:
+        raise StageError(name, f"{type(exc).__name__}: {exc}") from exc
+    timings[f"{name}_ms"] = round((time.perf_counter() - started) * 1000, 3)
