@@ -7,16 +7,17 @@ Every key is checked; an error names the file, the key and what was expected.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from config.source import AUTO_TIMEZONE, Limits, SourceConfig
 
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
 SOURCE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -28,153 +29,40 @@ class ConfigError(ValueError):
     """A source file is missing, unreadable or holds a bad value."""
 
 
-@dataclass(frozen=True)
-class Limits:
-    max_pages: int = 1000
-    concurrency_per_host: int = 4
-    download_delay: float = 0.25
-    download_timeout: float = 30.0
-    max_page_bytes: int = 10 * 1024 * 1024
-
-
-# A source whose timezone is "auto" is read in the zone of its pages' country-code
-# domain (.de: Europe/Berlin), or UTC where the domain names no country.
-AUTO_TIMEZONE = "auto"
+REQUIRED: Any = object()  # a key's default when it has none: it must be given
 
 
 @dataclass(frozen=True)
-class SourceConfig:
-    source_id: str
+class Key:
+    """One key of a source file: what it holds, how it is checked, where it goes."""
+
     name: str
-    homepage: str
-    allowed_domains: tuple[str, ...]
-    languages: tuple[str, ...]
-    timezone: str
-    feeds: tuple[str, ...] = ()
-    sitemaps: tuple[str, ...] = ()
-    sections: tuple[str, ...] = ()
-    article_allow: tuple[str, ...] = ()
-    article_deny: tuple[str, ...] = ()
-    keep_query_params: tuple[str, ...] = ()
-    date_order: str | None = None
-    max_age_days: int = 7
-    revisit_hours: int = 0  # re-fetch a still-listed article this long after; 0: never
-    enabled: bool = True
-    allow_private_hosts: bool = False  # crawl loopback/private addresses (the demo)
-    limits: Limits = field(default_factory=Limits)
-    path: str = ""
+    expected: str  # what the error message says was expected
+    check: Callable[[Any], bool]
+    default: Any = REQUIRED
+    field: str = ""  # the SourceConfig (or Limits) field; the key's own name if ""
+    convert: Callable[[Any], Any] = lambda value: value
 
-    def is_article_url(self, url: str) -> bool:
-        """True when `url` matches an allow pattern (or there are none) and no deny."""
-        if any(re.search(p, url) for p in self.article_deny):
-            return False
-        return not self.article_allow or any(
-            re.search(p, url) for p in self.article_allow
+
+def strings(
+    name: str,
+    expected: str,
+    item_ok: Callable[[str], Any],
+    required: bool = False,
+    field: str = "",
+) -> Key:
+    """A key holding a list of strings (non-empty when required)."""
+
+    def ok(value: Any) -> bool:
+        return (
+            isinstance(value, list)
+            and all(isinstance(i, str) and bool(item_ok(i)) for i in value)
+            and (bool(value) or not required)
         )
 
-    def is_fetchable(self, url: str) -> bool:
-        """http(s) only, and no loopback, private or link-local host unless allowed:
-        a feed must not steer the crawler into the network it runs in."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return False
-        return self.allow_private_hosts or not is_private_host(parts.hostname)
-
-    def is_on_domain(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
-
-
-def adhoc_source(source_id: str = "local") -> SourceConfig:
-    """The source assumed for pages given without one: English, any domain, dates
-    read in the zone of each page's country-code domain (UTC for .com)."""
-    return SourceConfig(
-        source_id=source_id,
-        name="Local files",
-        homepage="http://localhost/",
-        allowed_domains=(),
-        languages=("en",),
-        timezone=AUTO_TIMEZONE,
-    )
-
-
-def is_private_host(host: str) -> bool:
-    """Loopback, private, link-local or reserved addresses, and local-only names.
-    (Names are not resolved here: a public name pointing inward is not caught.)"""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_reserved
-        or address.is_unspecified
-        or address.is_multicast
-    )
-
-
-class _Reader:
-    """Pulls typed values out of one table of one file, naming both on error."""
-
-    def __init__(self, path: Path, table: Mapping[str, Any], prefix: str = "") -> None:
-        self.path, self.table, self.prefix = path, table, prefix
-        self.used: set[str] = set()
-
-    def fail(self, key: str, expected: str, got: Any = None) -> ConfigError:
-        shown = "" if got is None else f", got {got!r}"
-        return ConfigError(
-            f"{self.path}: key '{self.prefix}{key}': expected {expected}{shown}"
-        )
-
-    def get(
-        self,
-        key: str,
-        expected: str,
-        check: Callable[[Any], bool],
-        default: Any = ...,
-        required: bool = False,
-    ) -> Any:
-        self.used.add(key)
-        if key not in self.table:
-            if required or default is ...:
-                raise self.fail(key, expected + " (the key is required)")
-            return default
-        value = self.table[key]
-        if not check(value):
-            raise self.fail(key, expected, value)
-        return value
-
-    def strings(
-        self,
-        key: str,
-        expected: str,
-        item_ok: Callable[[str], bool],
-        required: bool = False,
-    ) -> tuple[str, ...]:
-        def ok(v: Any) -> bool:
-            return isinstance(v, list) and all(
-                isinstance(i, str) and item_ok(i) for i in v
-            )
-
-        values = self.get(
-            key, f"a list of {expected}", ok, default=[], required=required
-        )
-        if required and not values:
-            raise self.fail(key, f"a non-empty list of {expected}")
-        return tuple(values)
-
-    def reject_unknown(self) -> None:
-        unknown = sorted(set(self.table) - self.used)
-        if unknown:
-            raise self.fail(
-                unknown[0],
-                "one of the known keys (" + ", ".join(sorted(self.used)) + ")",
-            )
+    wanted = f"a {'non-empty ' if required else ''}list of {expected}"
+    default = REQUIRED if required else ()
+    return Key(name, wanted, ok, default, field, tuple)
 
 
 def _is_url(value: str) -> bool:
@@ -202,48 +90,111 @@ def _is_timezone(value: Any) -> bool:
     return True
 
 
-def _positive(kind: type) -> Callable[[Any], bool]:
+def _number(
+    kind: type[float], minimum: float = 0, above: bool = True
+) -> Callable[[Any], bool]:
+    """A number (an int also passes for a float) above, or at least, `minimum`."""
+    kinds = (kind, int)
+
     def check(value: Any) -> bool:
-        number = isinstance(value, kind | int) and not isinstance(value, bool)
-        return number and bool(value > 0)
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            return False
+        return bool(value > minimum if above else value >= minimum)
 
     return check
 
 
-def _read_limits(path: Path, table: Any) -> Limits:
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: key 'limits': expected a table, got {table!r}")
-    r, d = _Reader(path, table, "limits."), Limits()
-    limits = Limits(
-        max_pages=r.get("max_pages", "a positive integer", _positive(int), d.max_pages),
-        concurrency_per_host=r.get(
-            "concurrency_per_host",
-            "a positive integer",
-            _positive(int),
-            d.concurrency_per_host,
-        ),
-        download_delay=float(
-            r.get(
-                "download_delay",
-                "a number of seconds >= 0",
-                lambda v: isinstance(v, int | float) and v >= 0,
-                d.download_delay,
-            )
-        ),
-        download_timeout=float(
-            r.get(
-                "download_timeout",
-                "a positive number of seconds",
-                _positive(float),
-                d.download_timeout,
-            )
-        ),
-        max_page_bytes=r.get(
-            "max_page_bytes", "a positive integer", _positive(int), d.max_page_bytes
-        ),
-    )
-    r.reject_unknown()
-    return limits
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+SOURCE_KEYS = (
+    Key("name", "a non-empty string", lambda v: isinstance(v, str) and bool(v.strip())),
+    Key("homepage", "an http(s) URL", lambda v: isinstance(v, str) and _is_url(v)),
+    strings(
+        "allowed_domains",
+        "host names such as 'example.com'",
+        lambda v: v and "/" not in v,
+        required=True,
+    ),
+    strings("languages", "ISO 639-1 codes such as 'en'", LANGUAGE_RE.match, True),
+    Key(
+        "timezone",
+        "an IANA timezone name such as 'Europe/Kyiv', or 'auto'",
+        _is_timezone,
+    ),
+    strings("feeds", "RSS/Atom feed URLs", _is_url),
+    strings("sitemaps", "sitemap URLs", _is_url),
+    strings("sections", "section page URLs", _is_url),
+    strings("keep_query_params", "query parameter names", bool),
+    Key(
+        "date_order", "one of " + ", ".join(DATE_ORDERS), DATE_ORDERS.__contains__, None
+    ),
+    Key("max_age_days", "a positive integer (days)", _number(int), 7),
+    Key("revisit_hours", "an integer >= 0 (hours)", _number(int, above=False), 0),
+    Key("enabled", "true or false", _is_bool, True),
+    Key("allow_private_hosts", "true or false", _is_bool, False),
+)
+ARTICLE_KEYS = (
+    strings("allow", "regular expressions", _is_regex, field="article_allow"),
+    strings("deny", "regular expressions", _is_regex, field="article_deny"),
+)
+_LIMITS = Limits()
+LIMIT_KEYS = (
+    Key("max_pages", "a positive integer", _number(int), _LIMITS.max_pages),
+    Key(
+        "concurrency_per_host",
+        "a positive integer",
+        _number(int),
+        _LIMITS.concurrency_per_host,
+    ),
+    Key(
+        "download_delay",
+        "a number of seconds >= 0",
+        _number(float, above=False),
+        _LIMITS.download_delay,
+        convert=float,
+    ),
+    Key(
+        "download_timeout",
+        "a positive number of seconds",
+        _number(float),
+        _LIMITS.download_timeout,
+        convert=float,
+    ),
+    Key("max_page_bytes", "a positive integer", _number(int), _LIMITS.max_page_bytes),
+)
+TABLES = {  # sub-tables: (what the error says, their keys)
+    "articles": ("a table with 'allow' and 'deny' lists", ARTICLE_KEYS),
+    "limits": ("a table", LIMIT_KEYS),
+}
+
+
+def read_table(
+    path: Path, table: Mapping[str, Any], keys: tuple[Key, ...], prefix: str = ""
+) -> dict[str, Any]:
+    """The values of `keys` in `table`, checked, by field name; any other key in
+    the table is an error naming it."""
+
+    def fail(key: str, expected: str) -> ConfigError:
+        return ConfigError(f"{path}: key '{prefix}{key}': expected {expected}")
+
+    known = {k.name for k in keys} | (set(TABLES) if not prefix else set())
+    for name in table:
+        if name not in known:
+            raise fail(name, f"one of the known keys ({', '.join(sorted(known))})")
+    values = {}
+    for key in keys:
+        if key.name not in table:
+            if key.default is REQUIRED:
+                raise fail(key.name, key.expected + " (the key is required)")
+            values[key.field or key.name] = key.default
+            continue
+        value = table[key.name]
+        if not key.check(value):
+            raise fail(key.name, f"{key.expected}, got {value!r}")
+        values[key.field or key.name] = key.convert(value)
+    return values
 
 
 def parse_source(path: Path, data: Mapping[str, Any]) -> SourceConfig:
@@ -254,76 +205,28 @@ def parse_source(path: Path, data: Mapping[str, Any]) -> SourceConfig:
             f"{path}: file name: expected a source id of lower-case "
             f"letters, digits, '-' or '_', got {source_id!r}"
         )
-    r = _Reader(path, data)
-    url = "an http(s) URL"
-    articles = r.get(
-        "articles",
-        "a table with 'allow' and 'deny' lists",
-        lambda v: isinstance(v, dict),
-        {},
-    )
-    ar = _Reader(path, articles, "articles.")
+    values = read_table(path, data, SOURCE_KEYS)
+    tables: dict[str, dict[str, Any]] = {}
+    for name, (expected, keys) in TABLES.items():
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            raise ConfigError(
+                f"{path}: key '{name}': expected {expected}, got {table!r}"
+            )
+        tables[name] = read_table(path, table, keys, f"{name}.")
     cfg = SourceConfig(
         source_id=source_id,
-        name=r.get(
-            "name",
-            "a non-empty string",
-            lambda v: isinstance(v, str) and bool(v.strip()),
-            required=True,
-        ),
-        homepage=r.get(
-            "homepage", url, lambda v: isinstance(v, str) and _is_url(v), required=True
-        ),
-        allowed_domains=r.strings(
-            "allowed_domains",
-            "host names such as 'example.com'",
-            lambda v: bool(v) and "/" not in v,
-            required=True,
-        ),
-        languages=r.strings(
-            "languages",
-            "ISO 639-1 codes such as 'en'",
-            lambda v: bool(LANGUAGE_RE.match(v)),
-            required=True,
-        ),
-        timezone=r.get(
-            "timezone",
-            "an IANA timezone name such as 'Europe/Kyiv', or 'auto'",
-            _is_timezone,
-            required=True,
-        ),
-        feeds=r.strings("feeds", "RSS/Atom feed URLs", _is_url),
-        sitemaps=r.strings("sitemaps", "sitemap URLs", _is_url),
-        sections=r.strings("sections", "section page URLs", _is_url),
-        article_allow=ar.strings("allow", "regular expressions", _is_regex),
-        article_deny=ar.strings("deny", "regular expressions", _is_regex),
-        keep_query_params=r.strings(
-            "keep_query_params", "query parameter names", lambda v: bool(v)
-        ),
-        date_order=r.get(
-            "date_order",
-            "one of " + ", ".join(DATE_ORDERS),
-            lambda v: v in DATE_ORDERS,
-            None,
-        ),
-        max_age_days=r.get(
-            "max_age_days", "a positive integer (days)", _positive(int), 7
-        ),
-        revisit_hours=r.get(
-            "revisit_hours",
-            "an integer >= 0 (hours)",
-            lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
-            0,
-        ),
-        enabled=r.get("enabled", "true or false", lambda v: isinstance(v, bool), True),
-        allow_private_hosts=r.get(
-            "allow_private_hosts", "true or false", lambda v: isinstance(v, bool), False
-        ),
-        limits=_read_limits(path, r.get("limits", "a table", lambda v: True, {})),
+        **values,
+        **tables["articles"],
+        limits=Limits(**tables["limits"]),
         path=str(path),
     )
-    ar.reject_unknown()
-    r.reject_unknown()
+    _check_whole(path, cfg)
+    return cfg
+
+
+def _check_whole(path: Path, cfg: SourceConfig) -> None:
+    """What no single key can say: something to crawl, and where it may go."""
     if not (cfg.feeds or cfg.sitemaps or cfg.sections):
         raise ConfigError(
             f"{path}: key 'feeds': expected at least one of 'feeds', "
@@ -342,7 +245,6 @@ def parse_source(path: Path, data: Mapping[str, Any]) -> SourceConfig:
             f"{path}: key 'articles.allow': expected article URL patterns "
             "when 'sections' is set (which links on a section are articles?)"
         )
-    return cfg
 
 
 def load_source_file(path: Path) -> SourceConfig:

@@ -20,7 +20,8 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from config.loader import SourceConfig, load_source, load_sources
+from config.loader import load_source, load_sources
+from config.source import SourceConfig
 from dateline.runtime import UsageError, connect_redis, redis_url, tune_collector
 from workers import keys, settings
 

@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from config.loader import SourceConfig, adhoc_source, load_source, load_sources
+from config.loader import load_source, load_sources
+from config.source import SourceConfig, adhoc_source
 from dateline.runtime import UsageError, connect_redis
 from workers import settings
 from workers.models import Page, parse_utc

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from warcio.archiveiterator import ArchiveIterator
 
-from config.loader import SourceConfig
+from config.source import SourceConfig
 from workers.models import Page, charset_of
 from workers.urls import page_key
 

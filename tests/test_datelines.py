@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from config.loader import SourceConfig
+from config.source import SourceConfig
 from workers.credits import drop_contact_lines, parse_credits
 from workers.datelines import parse_dateline
 from workers.models import Dateline

@@ -266,7 +266,7 @@ def test_a_utc_instant_is_dated_on_the_publishers_clock() -> None:
 
 
 def test_an_auto_source_dates_a_page_on_its_countrys_clock() -> None:
-    from config.loader import adhoc_source
+    from config.source import adhoc_source
     from workers.extract import extract_article
     from workers.normalize import normalize_article
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 from redis import Redis
 
-from config.loader import SourceConfig
+from config.source import SourceConfig
 from workers.dedupe import content_hash, normalized_text
 from workers.dedupe_index import DedupeIndex, sign_later, text_signature
 from workers.urls import article_id, canonical_url, page_key, resolve_canonical

@@ -16,7 +16,8 @@ from typing import Any
 from redis import Redis
 from rq import get_current_job
 
-from config.loader import SourceConfig, load_source, sources_dir
+from config.loader import load_source, sources_dir
+from config.source import SourceConfig
 from workers import settings
 from workers.dedupe_index import DedupeIndex
 from workers.queueing import connect

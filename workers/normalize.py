@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from config.loader import AUTO_TIMEZONE, SourceConfig
+from config.source import AUTO_TIMEZONE, SourceConfig
 from workers.credits import drop_contact_lines, parse_credits
 from workers.datelines import ParsedDateline, month_day, parse_dateline, place_name
 from workers.dates import choose_published

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from config.loader import SourceConfig, adhoc_source
+from config.source import SourceConfig, adhoc_source
 from workers.dedupe import Fingerprint, fingerprint
 from workers.extract import extract_article
 from workers.models import NormalizedArticle, Page, SkippedPage, StoredArticle

@@ -20,7 +20,8 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from config.loader import SourceConfig, load_source
+from config.loader import load_source
+from config.source import SourceConfig
 from crawler import listings
 from crawler.frontier import Frontier
 from workers.models import Page, charset_of

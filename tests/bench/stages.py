@@ -20,7 +20,7 @@ from typing import Any
 import trafilatura
 from redis import Redis
 
-from config.loader import SourceConfig
+from config.source import SourceConfig
 from tests.bench.site import BenchSite
 from workers.dedupe_index import DedupeIndex, text_signature
 from workers.extract import decode_html
