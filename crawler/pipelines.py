@@ -1,8 +1,8 @@
 """Hands each Page to the ingest queue, in batches, off the reactor thread.
 
-A Redis call per item on Scrapy's one reactor thread stalls the crawl (measured:
-650 -> 190 pages/s), so pages are buffered and each batch is enqueued in one
-pipelined round trip from a thread. A batch that cannot be enqueued is counted
+A Redis call per item on Scrapy's one reactor thread would stall the crawl, so
+pages are buffered and each batch is enqueued in one pipelined round trip from
+a thread. A batch that cannot be enqueued is counted
 and fails the crawl; its URLs stay unrecorded, so the next crawl fetches them again.
 """
 

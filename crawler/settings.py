@@ -42,14 +42,12 @@ LOG_LEVEL = os.environ.get("DATELINE_CRAWL_LOG_LEVEL", "WARNING")
 # only buffers, so more buy nothing and cost ~100 asyncio tasks per page (Scrapy's
 # default of 100).
 CONCURRENT_ITEMS = 4
-# Scrapy reads each callback's source to warn of `return value` in generators; on
-# bound methods its cache misses every time (measured: 1 ms a page, a fifth of the
-# crawl). Our callbacks are tested instead.
+# Scrapy re-reads each callback's source to warn of `return value` in generators
+# (its cache misses on bound methods: a fifth of the crawl). Our callbacks are tested.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 
-# Scrapy's default reactor, the asyncio one: since Scrapy 2.13 its internals ask
-# for a running asyncio loop many times a page, and under Twisted's epoll reactor
-# each ask raises and catches an exception (measured: 9% more CPU a page).
+# Scrapy's default, the asyncio reactor: Scrapy asks for a running asyncio loop
+# many times a page, and under another reactor each ask raises and catches.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 ITEM_PIPELINES = {"crawler.pipelines.EnqueuePipeline": 300}

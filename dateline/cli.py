@@ -8,6 +8,7 @@ show, clusters, dedupe, db), `local` (extract, ingest) and `demo`.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import re
 import sys
@@ -17,14 +18,8 @@ from datetime import timedelta
 from redis.exceptions import RedisError
 
 from config.loader import ConfigError, load_sources
-from dateline.crawl import cmd_crawl
-from dateline.demo import cmd_demo
-from dateline.local import cmd_extract, cmd_ingest
-from dateline.operate import cmd_failed, cmd_requeue, cmd_status
 from dateline.private_redis import RedisUnavailable
-from dateline.records import cmd_clusters, cmd_db, cmd_dedupe, cmd_export, cmd_show
 from dateline.runtime import UsageError
-from dateline.work import cmd_work
 from workers import settings
 from workers.store import StoreUnavailable
 
@@ -33,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _configure_logging(args)
     try:
-        return int(args.func(args) or 0)
+        return int(_command(args.run)(args) or 0)
     except (ConfigError, RedisUnavailable, StoreUnavailable, UsageError) as exc:
         print(f"dateline: error: {exc}", file=sys.stderr)
         return 1
@@ -52,23 +47,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    def command(
-        name: str, func: Callable[[argparse.Namespace], int | None], help_text: str
-    ) -> argparse.ArgumentParser:
+    def command(name: str, run: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(func=func)
+        p.set_defaults(run=run)
         return p
 
-    command("sources", cmd_sources, "list the configured news sources")
-    p = command("crawl", cmd_crawl, "crawl sources and enqueue their new articles")
+    command("sources", "cli:cmd_sources", "list the configured news sources")
+    p = command(
+        "crawl", "crawl:cmd_crawl", "crawl sources and enqueue their new articles"
+    )
     p.add_argument("source_ids", nargs="*", metavar="SOURCE_ID")
     p.add_argument("--all", action="store_true", help="every enabled source")
     p.add_argument("--log-file", help="also write the log to this file")
     p.add_argument("--json", action="store_true", help="one JSON summary per source")
-    p = command("work", cmd_work, "run worker processes on the ingest queue")
+    p = command("work", "work:cmd_work", "run worker processes on the ingest queue")
     p.add_argument("-n", "--workers", type=int, default=2, help="processes (default 2)")
     p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
-    p = command("status", cmd_status, "queue and storage counts")
+    p = command("status", "operate:cmd_status", "queue and storage counts")
     p.add_argument("--json", action="store_true")
     p.add_argument(
         "--watch",
@@ -78,15 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--interval", type=float, default=2.0, help="seconds between refreshes"
     )
-    p = command("failed", cmd_failed, "list failed jobs: source, URL, stage, error")
+    p = command(
+        "failed", "operate:cmd_failed", "list failed jobs: source, URL, stage, error"
+    )
     _add_failed_filters(p)
     p.add_argument("--json", action="store_true")
-    p = command("requeue", cmd_requeue, "re-queue failed jobs by id or filter")
+    p = command(
+        "requeue", "operate:cmd_requeue", "re-queue failed jobs by id or filter"
+    )
     p.add_argument("job_ids", nargs="*", metavar="JOB_ID")
     p.add_argument("--all", action="store_true", help="every failed job")
     _add_failed_filters(p)
     p.add_argument("--dry-run", action="store_true", help="list, do not re-queue")
-    p = command("export", cmd_export, "write stored records as JSON lines")
+    p = command("export", "records:cmd_export", "write stored records as JSON lines")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.add_argument("--source", help="only this source")
     p.add_argument(
@@ -97,35 +96,51 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = command(
         "clusters",
-        cmd_clusters,
+        "records:cmd_clusters",
         "syndication clusters: each story, its first appearance, who republished",
     )
     p.add_argument("--min-size", type=int, default=2, help="smallest cluster shown")
     p.add_argument("--source", help="only clusters this source is part of")
     p.add_argument("--json", action="store_true")
-    p = command("dedupe", cmd_dedupe, "maintain the shared dedupe index")
+    p = command("dedupe", "records:cmd_dedupe", "maintain the shared dedupe index")
     p.add_argument(
         "action",
         choices=["rebuild"],
         help="rebuild: re-create the Redis index from stored signatures",
     )
-    p = command("db", cmd_db, "database schema: create or migrate to this version")
+    p = command(
+        "db", "records:cmd_db", "database schema: create or migrate to this version"
+    )
     p.add_argument("action", choices=["upgrade"])
-    p = command("show", cmd_show, "print one stored record")
+    p = command("show", "records:cmd_show", "print one stored record")
     p.add_argument("article_id")
     p = command(
         "extract",
-        cmd_extract,
+        "local:cmd_extract",
         "extract and normalize local HTML files; print one JSON record each",
     )
     _add_local_inputs(p)
     p.add_argument("--url", help="the URL the files were fetched from")
     p.add_argument("--fetched-at", help="ISO time of the fetch (default: now)")
-    p = command("ingest", cmd_ingest, "enqueue local HTML files as if just fetched")
+    p = command(
+        "ingest", "local:cmd_ingest", "enqueue local HTML files as if just fetched"
+    )
     _add_local_inputs(p)
-    p = command("demo", cmd_demo, "crawl the bundled offline demo site end to end")
+    p = command(
+        "demo", "demo:cmd_demo", "crawl the bundled offline demo site end to end"
+    )
     p.add_argument("--workers", type=int, default=2)
     return parser
+
+
+def _command(run: str) -> Callable[[argparse.Namespace], int | None]:
+    """'module:function' in this package, imported when its command runs: a
+    command loads what it needs (rq, Scrapy, trafilatura) and nothing else."""
+    module, _, name = run.partition(":")
+    func: Callable[[argparse.Namespace], int | None] = getattr(
+        importlib.import_module(f"dateline.{module}"), name
+    )
+    return func
 
 
 def _add_failed_filters(p: argparse.ArgumentParser) -> None:

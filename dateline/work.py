@@ -1,9 +1,9 @@
 """`dateline work`: N RQ worker processes on the ingest queue.
 
-The parent imports and warms trafilatura and dateparser once, then forks the
-workers. Each worker runs its jobs in its own process (`DatelineWorker`): RQ's
-default fork per job costs about 11 ms, more than half an extraction, and would
-drop the worker's connections and caches with every job. What the fork gave is
+The parent runs the stage chain once (trafilatura, dateparser, the gazetteer),
+then forks the workers. Each worker runs its jobs in its own process
+(`DatelineWorker`): a fork per job, RQ's default, would cost more than half an
+extraction and drop the worker's connections and caches every time. What it gave is
 kept: heartbeats while a job runs (a thread), the job timeout (SIGALRM, as RQ's
 death penalty does it) and a hard stop when a job outlives its timeout, after which
 RQ's abandoned-job recovery re-queues it and the parent starts a new worker.
@@ -79,7 +79,7 @@ class DatelineWorker(SimpleWorker):
             overdue = time.monotonic() - started > (job.timeout or 0) + self.stuck_grace
             if job.timeout and job.timeout > 0 and overdue:
                 # SIGALRM did not stop it (stuck in C code): give the job up to
-                # RQ's abandoned-job recovery, as the fork worker kills its horse
+                # RQ's abandoned-job recovery, as RQ's fork worker would
                 logger.error("job %s is stuck past its timeout; exiting", job.id)
                 os._exit(STUCK_EXIT)
             try:

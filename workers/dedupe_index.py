@@ -1,9 +1,8 @@
 """The shared dedupe index in Redis: exact and near copies, decided atomically.
 
 Every article's text gets a MinHash signature (rensa's R-MinHash, 128
-permutations over word 4-shingles of the normalized body: 0.02 ms for an
-800-word story, where datasketch's vectorized update took 1.3 ms). 32 bands of 2
-rows are its LSH buckets.
+permutations over word 4-shingles of the normalized body). 32 bands of 2 rows
+are its LSH buckets.
 One Lua script takes each decision in one step: an article already indexed keeps
 its decision (a re-run or a revision); a known content hash makes an exact copy;
 otherwise the band buckets give candidates, each confirmed by the Jaccard its
@@ -14,10 +13,10 @@ one original. Copies point at their cluster's original, never at another copy.
 Memory is kept under 1 KB per article at any scale: ids (8 bytes in buckets, 10
 in records) and band hashes are raw bytes; a band bucket is one string of 12-byte
 entries (band hash, id), searched in the script, so a bucket key's overhead is
-shared by its entries whether the index holds 2,000 articles or a million (one
-small hash per bucket, as before, cost 2 KB an article at 2,000); signatures keep
-8 bits per value (an 8-bit collision adds 1/256 to the equal rate, corrected
-for). All keys share one hash tag, so the script runs unchanged on Redis Cluster.
+shared by its entries whether the index holds 2,000 articles or a million;
+signatures keep 8 bits per value (an 8-bit collision adds 1/256 to the equal
+rate, corrected for). All keys share one hash tag, so the script runs unchanged
+on Redis Cluster.
 """
 
 from __future__ import annotations

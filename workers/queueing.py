@@ -34,12 +34,8 @@ ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
 def pack_body(body: bytes) -> bytes:
-    """A page body as it waits in Redis: a zstd frame, a fifth of the HTML.
-
-    Raw, every body crossed Redis and its append-only file at full size (measured:
-    5% of the machine, end to end); zstd level 1 costs 0.2 ms a page to pack and
-    0.1 ms to unpack, where zlib took 1.3 and 0.5.
-    """
+    """A page body as it waits in Redis: a zstd frame (level 1), a fifth of the
+    HTML, so less crosses Redis and its append-only file; 0.2 ms a page."""
     return zstandard.ZstdCompressor(level=1).compress(body)
 
 

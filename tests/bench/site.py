@@ -44,7 +44,7 @@ SECTIONS = [
 
 
 class BenchSite:
-    """Paths -> (content type, bytes), like `demosite.Site`, so `serve` serves it."""
+    """Paths -> (content type, bytes), like the demo's `Site`, so `serve` serves it."""
 
     def __init__(
         self, base: str, count: int = 2000, pages_dir: Path | None = None

@@ -1,9 +1,10 @@
 """`make bench`: Dateline's throughput against the extraction ceiling, measured now.
 
-On 2,000+ realistic article pages served on 127.0.0.1 (`benchsite`), one run
-measures:
+On 2,000+ realistic article pages served on 127.0.0.1 (`tests/bench/site.py`),
+one run measures:
 
-- the ceiling: two processes doing nothing but extract and normalize;
+- the ceiling: two processes doing nothing but the workers' stage chain
+  (`prepare_article`: extract, normalize, fingerprint);
 - end to end, three times: `dateline crawl` and `dateline work -n 2` as a user
   runs them, with a private Redis and SQLite (or PostgreSQL: DB=postgres), from
   the first request to the last record, each run set against the ceilings

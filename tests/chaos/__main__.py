@@ -5,7 +5,7 @@ site, hands pages to the queue, breaks something, lets the system recover, and
 checks that every page handed over is exactly one of: a stored article, a stored
 duplicate, no_article, a failed job that can be re-queued, or still queued.
 
-    worker-sigkill    a worker and its work horse killed with SIGKILL mid-job
+    worker-sigkill    a worker process killed with SIGKILL mid-job
     redis-restart     Redis shut down and restarted while workers run
     twice-at-once     the same page delivered twice, two workers
     poison-payload    a payload that is not a page, among good ones
@@ -166,7 +166,7 @@ def worker_sigkill(lab: Lab) -> set[str]:
     deadline = time.monotonic() + 60
     while not started.count and time.monotonic() < deadline:
         time.sleep(0.01)
-    victim = children(proc.pid)[0]  # one worker process, and the horse it forked
+    victim = children(proc.pid)[0]  # one worker process (and anything it started)
     for pid in [*children(victim), victim]:
         os.kill(pid, signal.SIGKILL)
     lab.settled()
