@@ -4,6 +4,8 @@ the one stage chain, module sizes, tests on public names."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -90,3 +92,17 @@ def test_tests_import_public_names_only() -> None:
                     if ours and a.name.startswith("_")
                 }
     assert not private
+
+
+def test_the_crawler_never_loads_the_extraction_stack() -> None:
+    """The crawler enqueues by dotted path: its process stays light."""
+    code = (
+        "import sys, crawler.spiders.news, crawler.pipelines, dateline.cli; "
+        "print(sorted(m for m in ('trafilatura', 'dateparser', 'rensa', 'psycopg') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
