@@ -3,17 +3,15 @@
 Decoding follows the browser's order (BOM, HTTP charset, meta charset) and falls
 back to charset-normalizer's detection when the declared charset cannot decode
 the bytes. The body comes from trafilatura (comments off); titles, authors, dates
-and the canonical URL come from what the publisher declares (JSON-LD, meta tags,
-<time>) first and trafilatura's metadata second. A page without an article body
-returns None: the caller records it as `no_article`.
+and the canonical URL come from what the publisher declares (`workers.declared`:
+JSON-LD, meta tags, <time>) first and trafilatura's metadata second. A page
+without an article body returns None: the caller records it as `no_article`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,43 +21,12 @@ import trafilatura
 from trafilatura.utils import load_html
 from w3lib.encoding import html_to_unicode, resolve_encoding
 
+from workers.declared import declared_metadata, present, split_authors
 from workers.models import ExtractedArticle
 
 logger = logging.getLogger(__name__)
 
 MIN_ARTICLE_CHARS = 200  # shorter bodies are captions, teasers or players, not articles
-ARTICLE_TYPES = {
-    "article",
-    "newsarticle",
-    "reportagenewsarticle",
-    "analysisnewsarticle",
-    "opinionnewsarticle",
-    "backgroundnewsarticle",
-    "blogposting",
-    "report",
-    "liveblogposting",
-    "webpage",
-}
-DATE_META = (  # (attribute value, label), most specific first
-    ("article:published_time", "meta:article:published_time"),
-    ("og:article:published_time", "meta:article:published_time"),
-    ("datepublished", "meta:datePublished"),
-    ("publishdate", "meta:publishdate"),
-    ("pubdate", "meta:pubdate"),
-    ("parsely-pub-date", "meta:parsely-pub-date"),
-    ("sailthru.date", "meta:sailthru.date"),
-    ("dc.date.issued", "meta:dc.date.issued"),
-    ("dcterms.created", "meta:dcterms.created"),
-    ("dc.date", "meta:dc.date"),
-    ("date", "meta:date"),
-)
-
-# Leaf elements whose class says they hold the date, as most templates mark it.
-VISIBLE_DATES = (
-    "//*[not(self::script or self::style)][not(*)][contains(@class, 'date') or "
-    "contains(@class, 'publish') or contains(@class, 'timestamp') or "
-    "contains(@class, 'posted')]/text()"
-)
 # A full date in the URL path: /2017/7/12/, /2020-04-28-, /20200428/
 URL_DATE = re.compile(
     r"/((?:19|20)\d{2})(?:([/-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])|"
@@ -76,12 +43,6 @@ META_LINE = re.compile(
     r"^(?:last modified|last updated|letzte änderung|zuletzt aktualisiert|kategorie|"
     r"category|categories|tags?|schlagw[öo]rter|stichw[öo]rter|mots-clés|themen?)\s*:",
     re.IGNORECASE,
-)
-AUTHOR_META = ("author", "dc.creator", "parsely-author", "sailthru.author", "byl")
-# Elements that name the author, by the class or rel most templates use.
-BYLINES = (
-    "//*[contains(@class, 'author') or contains(@class, 'byline') or "
-    "@rel='author' or contains(@itemprop, 'author')]"
 )
 
 
@@ -123,7 +84,7 @@ def extract_article(
     tree = _parse(text)
     if tree is None:
         return None
-    declared = _declared_metadata(tree)
+    declared = declared_metadata(tree)
     doc = _trafilatura(
         tree,
         url,
@@ -136,9 +97,9 @@ def extract_article(
         # Precision mode trims trailing boilerplate from long stories but can cut a
         # short one: below this length, trafilatura's balanced mode decides.
         main_text = _text_of(_trafilatura(tree, url)) or main_text
-    titles = [*declared["titles"], *_present(getattr(doc, "title", None))]
-    sites = [*declared["site_names"], *_present(getattr(doc, "sitename", None))]
-    authors = declared["authors"] or _split_authors(getattr(doc, "author", None))
+    titles = [*declared["titles"], *present(getattr(doc, "title", None))]
+    sites = [*declared["site_names"], *present(getattr(doc, "sitename", None))]
+    authors = declared["authors"] or split_authors(getattr(doc, "author", None))
     header = [
         *titles,
         *declared["headings"],
@@ -233,115 +194,3 @@ def _parse(text: str) -> Any:
     if not text.strip():
         return None
     return load_html(text)
-
-
-def _declared_metadata(tree: Any) -> dict[str, Any]:
-    """What the publisher declares about the page: JSON-LD, meta tags, <time>."""
-    meta = _meta_tags(tree)
-    ld = next(_json_ld_articles(tree), {})
-    dates: list[tuple[str, str]] = []
-    if isinstance(ld.get("datePublished"), str):
-        dates.append(("json-ld", ld["datePublished"]))
-    for name, label in DATE_META:
-        if meta.get(name):
-            dates.append((label, meta[name]))
-    for node in tree.xpath("//time[@datetime]")[:3]:
-        dates.append(("time", node.get("datetime")))
-    for raw in tree.xpath(VISIBLE_DATES)[:4]:
-        if 6 <= len(raw.strip()) <= 80:
-            dates.append(("visible", raw.strip()))
-    canonical = tree.xpath("//link[@rel='canonical']/@href") or [meta.get("og:url")]
-    lang = (tree.get("lang") or meta.get("og:locale") or "").replace("_", "-")
-    return {
-        "titles": _present(
-            ld.get("headline"),
-            meta.get("og:title"),
-            meta.get("twitter:title"),
-            tree.findtext(".//head/title"),
-        ),
-        "headings": [
-            h for h in (_clean(n.text_content()) for n in tree.xpath("//h1")[:5]) if h
-        ],
-        "authors": _json_ld_authors(ld.get("author")),
-        "author_variants": [
-            *(v for k in AUTHOR_META if (v := meta.get(k)) and "://" not in v),
-            *(_clean(n.text_content()) or "" for n in tree.xpath(BYLINES)[:6]),
-        ],
-        "site_names": _present(
-            meta.get("og:site_name"), _publisher(ld), meta.get("application-name")
-        ),
-        "description": _clean(meta.get("og:description") or meta.get("description")),
-        "canonical": canonical[0] if canonical and canonical[0] else None,
-        "language": lang.split("-")[0].lower() or None,
-        "dates": dates,
-    }
-
-
-def _meta_tags(tree: Any) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for node in tree.xpath("//meta[@content]"):
-        key = node.get("property") or node.get("name") or node.get("itemprop")
-        if key:
-            found.setdefault(key.strip().lower(), node.get("content").strip())
-    return found
-
-
-def _json_ld_articles(tree: Any) -> Iterator[dict[str, Any]]:
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue  # broken JSON-LD is common; the meta tags remain
-        yield from (o for o in _walk(data) if _is_article(o))
-
-
-def _walk(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _walk(item)
-    elif isinstance(data, dict):
-        yield data
-        if "@graph" in data:
-            yield from _walk(data["@graph"])
-
-
-def _is_article(obj: dict[str, Any]) -> bool:
-    kinds = obj.get("@type")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    return any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds) and (
-        "headline" in obj or "datePublished" in obj
-    )
-
-
-def _json_ld_authors(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    names = []
-    for item in items:
-        name = item.get("name") if isinstance(item, dict) else item
-        cleaned = _clean(name)
-        if cleaned:
-            names.append(cleaned)
-    return names
-
-
-def _publisher(ld: dict[str, Any]) -> str | None:
-    pub = ld.get("publisher")
-    return _clean(pub.get("name")) if isinstance(pub, dict) else None
-
-
-def _present(*values: Any) -> list[str]:
-    """The non-empty strings among `values`, whitespace collapsed."""
-    return [c for c in (_clean(v) for v in values) if c]
-
-
-def _split_authors(value: str | None) -> list[str]:
-    if not value:
-        return []
-    return [a.strip() for a in value.split(";") if a.strip()]
-
-
-def _clean(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = re.sub(r"\s+", " ", value).strip()
-    return value or None

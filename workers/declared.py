@@ -1,0 +1,168 @@
+"""What the publisher declares about a page: JSON-LD, meta tags, <time>, bylines.
+
+Read from the parsed tree before trafilatura's own metadata, which fills what is
+missing: titles, authors as declared and as printed, site names, description,
+the canonical URL, the language and every date candidate with where it was found.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "blogposting",
+    "report",
+    "liveblogposting",
+    "webpage",
+}
+DATE_META = (  # (attribute value, label), most specific first
+    ("article:published_time", "meta:article:published_time"),
+    ("og:article:published_time", "meta:article:published_time"),
+    ("datepublished", "meta:datePublished"),
+    ("publishdate", "meta:publishdate"),
+    ("pubdate", "meta:pubdate"),
+    ("parsely-pub-date", "meta:parsely-pub-date"),
+    ("sailthru.date", "meta:sailthru.date"),
+    ("dc.date.issued", "meta:dc.date.issued"),
+    ("dcterms.created", "meta:dcterms.created"),
+    ("dc.date", "meta:dc.date"),
+    ("date", "meta:date"),
+)
+
+# Leaf elements whose class says they hold the date, as most templates mark it.
+VISIBLE_DATES = (
+    "//*[not(self::script or self::style)][not(*)][contains(@class, 'date') or "
+    "contains(@class, 'publish') or contains(@class, 'timestamp') or "
+    "contains(@class, 'posted')]/text()"
+)
+AUTHOR_META = ("author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+# Elements that name the author, by the class or rel most templates use.
+BYLINES = (
+    "//*[contains(@class, 'author') or contains(@class, 'byline') or "
+    "@rel='author' or contains(@itemprop, 'author')]"
+)
+
+
+def declared_metadata(tree: Any) -> dict[str, Any]:
+    """What the publisher declares about the page: JSON-LD, meta tags, <time>."""
+    meta = _meta_tags(tree)
+    ld = next(_json_ld_articles(tree), {})
+    dates: list[tuple[str, str]] = []
+    if isinstance(ld.get("datePublished"), str):
+        dates.append(("json-ld", ld["datePublished"]))
+    for name, label in DATE_META:
+        if meta.get(name):
+            dates.append((label, meta[name]))
+    for node in tree.xpath("//time[@datetime]")[:3]:
+        dates.append(("time", node.get("datetime")))
+    for raw in tree.xpath(VISIBLE_DATES)[:4]:
+        if 6 <= len(raw.strip()) <= 80:
+            dates.append(("visible", raw.strip()))
+    canonical = tree.xpath("//link[@rel='canonical']/@href") or [meta.get("og:url")]
+    lang = (tree.get("lang") or meta.get("og:locale") or "").replace("_", "-")
+    return {
+        "titles": present(
+            ld.get("headline"),
+            meta.get("og:title"),
+            meta.get("twitter:title"),
+            tree.findtext(".//head/title"),
+        ),
+        "headings": [
+            h
+            for h in (clean_text(n.text_content()) for n in tree.xpath("//h1")[:5])
+            if h
+        ],
+        "authors": _json_ld_authors(ld.get("author")),
+        "author_variants": [
+            *(v for k in AUTHOR_META if (v := meta.get(k)) and "://" not in v),
+            *(clean_text(n.text_content()) or "" for n in tree.xpath(BYLINES)[:6]),
+        ],
+        "site_names": present(
+            meta.get("og:site_name"), _publisher(ld), meta.get("application-name")
+        ),
+        "description": clean_text(
+            meta.get("og:description") or meta.get("description")
+        ),
+        "canonical": canonical[0] if canonical and canonical[0] else None,
+        "language": lang.split("-")[0].lower() or None,
+        "dates": dates,
+    }
+
+
+def _meta_tags(tree: Any) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for node in tree.xpath("//meta[@content]"):
+        key = node.get("property") or node.get("name") or node.get("itemprop")
+        if key:
+            found.setdefault(key.strip().lower(), node.get("content").strip())
+    return found
+
+
+def _json_ld_articles(tree: Any) -> Iterator[dict[str, Any]]:
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue  # broken JSON-LD is common; the meta tags remain
+        yield from (o for o in _walk(data) if _is_article(o))
+
+
+def _walk(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _walk(data["@graph"])
+
+
+def _is_article(obj: dict[str, Any]) -> bool:
+    kinds = obj.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds) and (
+        "headline" in obj or "datePublished" in obj
+    )
+
+
+def _json_ld_authors(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        cleaned = clean_text(name)
+        if cleaned:
+            names.append(cleaned)
+    return names
+
+
+def _publisher(ld: dict[str, Any]) -> str | None:
+    pub = ld.get("publisher")
+    return clean_text(pub.get("name")) if isinstance(pub, dict) else None
+
+
+def present(*values: Any) -> list[str]:
+    """The non-empty strings among `values`, whitespace collapsed."""
+    return [c for c in (clean_text(v) for v in values) if c]
+
+
+def split_authors(value: str | None) -> list[str]:
+    if not value:
+        return []
+    return [a.strip() for a in value.split(";") if a.strip()]
+
+
+def clean_text(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = re.sub(r"\s+", " ", value).strip()
+    return value or None
