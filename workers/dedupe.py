@@ -14,8 +14,6 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from workers.urls import article_id
-
 QUOTES = str.maketrans(
     {
         "‘": "'",
@@ -60,18 +58,15 @@ def content_hash(
 
 @dataclass(frozen=True)
 class Fingerprint:
-    article_id: str
     content_hash: str
-    normalized: str  # the body as compared between outlets
+    normalized: str  # the body as compared between outlets (and MinHash-signed)
 
 
 def fingerprint(article: Any) -> Fingerprint:
-    """Identity and text fingerprint of a NormalizedArticle."""
+    """The text identity of a NormalizedArticle."""
     dateline_end = article.dateline.span[1] if article.dateline else 0
     credits_span = article.credits.span if article.credits else None
     normalized = normalized_text(article.text, dateline_end, credits_span)
     return Fingerprint(
-        article_id(article.canonical_url),
-        hashlib.blake2b(normalized.encode(), digest_size=16).hexdigest(),
-        normalized,
+        hashlib.blake2b(normalized.encode(), digest_size=16).hexdigest(), normalized
     )

@@ -86,7 +86,7 @@ def ingest_pages(payloads: list[dict[str, Any]]) -> dict[str, Any]:
         signatures = [signing.result() for _, _, signing in pending]
         decisions = connections.index(redis).decide_many(
             [
-                (ready.found.article_id, ready.found.content_hash, signature)
+                (ready.article_id, ready.found.content_hash, signature)
                 for (_, ready, _), signature in zip(pending, signatures, strict=True)
             ]
         )
@@ -175,7 +175,7 @@ def _prepare(
 def _add_article(
     ready: PreparedArticle, signature: Signature, decision: Decision, batch: Batch
 ) -> None:
-    aid = ready.found.article_id
+    aid = ready.article_id
     copy = decision.original_id != aid
     stored = StoredArticle(
         article_id=aid,

@@ -21,7 +21,7 @@ from workers.dedupe import Fingerprint, fingerprint
 from workers.extract import extract_article
 from workers.models import NormalizedArticle, Page, SkippedPage, StoredArticle
 from workers.normalize import normalize_article
-from workers.urls import page_key, url_key
+from workers.urls import article_id_of_key, page_key, url_key
 
 
 class StageError(RuntimeError):
@@ -39,19 +39,20 @@ class PreparedArticle:
 
     page: Page
     article: NormalizedArticle
-    found: Fingerprint  # article id, content hash, the body as compared
+    article_id: str  # of its canonical URL
+    found: Fingerprint  # content hash, the body as compared
     url_keys: frozenset[str]  # requested, final and canonical URL: none to refetch
     timings: dict[str, float] = field(default_factory=dict)  # ms per stage
 
     def record(self, stored_at: datetime | None = None) -> StoredArticle:
         """The article as an original of its own (before any dedupe decision)."""
         return StoredArticle(
-            article_id=self.found.article_id,
+            article_id=self.article_id,
             content_hash=self.found.content_hash,
             duplicate_of=None,
             dup_kind=None,
             similarity=None,
-            cluster_id=self.found.article_id,
+            cluster_id=self.article_id,
             article=self.article,
             stored_at=stored_at or datetime.now(UTC),
         )
@@ -79,8 +80,11 @@ def prepare_article(
         article = normalize_article(extracted, source, page.fetched_at, page.final_url)
     with _stage("dedupe", timings):
         found = fingerprint(article)
-        keys = frozenset((page.url_key, final_key, url_key(article.canonical_url)))
-    return PreparedArticle(page, article, found, keys, timings)
+        canonical_key = url_key(article.canonical_url)
+        keys = frozenset((page.url_key, final_key, canonical_key))
+    return PreparedArticle(
+        page, article, article_id_of_key(canonical_key), found, keys, timings
+    )
 
 
 def warm_up() -> None:

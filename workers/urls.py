@@ -62,7 +62,7 @@ FOLDED_HOST_PREFIXES = ("amp.", "m.", "mobile.")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-@lru_cache(maxsize=4096)  # a worker asks for a page's URL three times
+@lru_cache(maxsize=4096)  # a feed, a sitemap and a section may list one URL
 def canonical_url(
     url: str, keep_params: tuple[str, ...] = (), home_host: str | None = None
 ) -> str:
@@ -111,7 +111,12 @@ def url_key(url: str) -> str:
 
 
 def article_id(canonical: str) -> str:
-    return hashlib.blake2b(url_key(canonical).encode(), digest_size=10).hexdigest()
+    return article_id_of_key(url_key(canonical))
+
+
+def article_id_of_key(key: str) -> str:
+    """The article id of a URL key (`url_key` of its canonical URL)."""
+    return hashlib.blake2b(key.encode(), digest_size=10).hexdigest()
 
 
 def page_key(url: str, source: Any) -> str:

@@ -112,8 +112,8 @@ def _dedupe(index: DedupeIndex, prepared: PreparedArticle) -> StoredArticle:
     """Sign, decide, and make the record the job would store."""
     found = prepared.found
     signature = text_signature(found.normalized)
-    decision = index.decide(found.article_id, found.content_hash, signature)
-    copy = decision.original_id != found.article_id
+    decision = index.decide(prepared.article_id, found.content_hash, signature)
+    copy = decision.original_id != prepared.article_id
     return replace(
         prepared.record(),
         duplicate_of=decision.original_id if copy else None,
