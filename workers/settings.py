@@ -1,6 +1,8 @@
 """Worker settings: flat constants, each overridable from the environment.
 
-Read only by `workers.jobs` and the command line; stage functions get plain values.
+Read at the edges: by the job and what it keeps open (`workers.jobs`,
+`workers.connections`), the queue's producers and the command line. Stage
+functions get plain values.
 """
 
 from __future__ import annotations
