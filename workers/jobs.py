@@ -10,7 +10,6 @@ failed recorded in its job's meta, so `dateline failed` can say where and why.
 
 from __future__ import annotations
 
-import binascii
 import logging
 from collections.abc import Iterator
 from concurrent.futures import Future
@@ -138,7 +137,7 @@ def _prepare(
     to the batch as skipped (None)."""
     try:
         page = Page.from_payload(payload, body or b"")
-    except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+    except (KeyError, TypeError, ValueError) as exc:
         raise StageError(
             "payload", f"not a page ({type(exc).__name__}: {exc})"
         ) from exc
