@@ -16,10 +16,15 @@ from typing import Any
 import pytest
 from redis import Redis
 
-from dateline.demo.server import serve
 from dateline.demo.site import Site
 from dateline.private_redis import free_port
-from tests.harness import demo_sources, run_dateline, start_redis
+from tests.harness import (
+    WatchedSite,
+    demo_sources,
+    run_dateline,
+    serve_watched,
+    start_redis,
+)
 
 
 @pytest.fixture(scope="session")
@@ -39,10 +44,10 @@ def redis(redis_url: str) -> Iterator[Redis]:
 
 
 @pytest.fixture(scope="session")
-def demo_site() -> Iterator[Site]:
+def demo_site() -> Iterator[WatchedSite]:
     port = free_port()
-    site = Site(f"http://127.0.0.1:{port}")
-    server = serve(site, "127.0.0.1", port)
+    site = WatchedSite(f"http://127.0.0.1:{port}")
+    server = serve_watched(site, port)
     yield site
     server.shutdown()
 

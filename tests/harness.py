@@ -14,11 +14,13 @@ import time
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from redis import Redis
 
 from config.loader import SOURCES_DIR, load_source
+from dateline.demo.server import SiteHandler, serve
 from dateline.demo.site import Site
 from dateline.private_redis import free_port, ping, server_args
 from workers.models import Page, charset_of
@@ -72,6 +74,31 @@ class RedisServer:
 
 def start_redis(directory: Path) -> RedisServer:
     return RedisServer(directory).start()
+
+
+class WatchedSite(Site):
+    """The demo site as tests serve it: the paths it answered, in order, and a
+    delay before each answer (a slow site)."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__(base)
+        self.requests: list[str] = []
+        self.delay = 0.0
+
+
+class _WatchedHandler(SiteHandler):
+    site: WatchedSite
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self.site.requests.append(self.path)
+        if self.site.delay:
+            time.sleep(self.site.delay)
+        super().do_GET()
+
+
+def serve_watched(site: WatchedSite, port: int) -> ThreadingHTTPServer:
+    """Serve the demo site on 127.0.0.1:`port`, watched."""
+    return serve(site, "127.0.0.1", port, _WatchedHandler)
 
 
 def children(pid: int) -> list[int]:

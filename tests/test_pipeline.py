@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from redis import Redis
 
-from dateline.demo.site import Site, courier_url
+from dateline.demo.site import courier_url
 from dateline.demo.stories import SEED_TITLE, seed_story
 from dateline.operate import queue_status
-from tests.harness import run_dateline
+from tests.harness import WatchedSite, run_dateline
 from workers.models import Page
 from workers.queueing import IngestQueue
 
@@ -23,12 +23,12 @@ def queued_pages(redis: Redis) -> int:
     return queue_status(redis, "ingest")["queued"]
 
 
-def article_requests(site: Site) -> list[str]:
+def article_requests(site: WatchedSite) -> list[str]:
     return [p for p in site.requests if "/news/" in p or "/story/" in p]
 
 
 def test_crawl_work_status_and_an_incremental_recrawl(
-    demo_site: Site, run: Any, redis: Redis
+    demo_site: WatchedSite, run: Any, redis: Redis
 ) -> None:
     crawl = run("crawl", "demo-courier", "demo-ledger")
     assert "demo-courier: finished" in crawl.stdout
@@ -73,7 +73,7 @@ def test_crawl_work_status_and_an_incremental_recrawl(
 
 
 def test_the_same_page_enqueued_twice_for_two_workers_gives_one_record(
-    demo_site: Site,
+    demo_site: WatchedSite,
     run: Any,
     redis: Redis,
     dateline_env: dict,
@@ -103,7 +103,7 @@ def test_the_same_page_enqueued_twice_for_two_workers_gives_one_record(
 
 
 def test_a_source_whose_feed_is_gone_fails_the_crawl(
-    demo_site: Site, run: Any, sources_dir: Any
+    demo_site: WatchedSite, run: Any, sources_dir: Any
 ) -> None:
     path = sources_dir / "demo-courier.toml"
     path.write_text(path.read_text().replace("/courier/rss.xml", "/courier/gone.xml"))
@@ -115,7 +115,11 @@ def test_a_source_whose_feed_is_gone_fails_the_crawl(
 
 
 def test_workers_store_in_postgresql(
-    demo_site: Site, dateline_env: dict, postgres_url: str, tmp_path: Any, redis: Redis
+    demo_site: WatchedSite,
+    dateline_env: dict,
+    postgres_url: str,
+    tmp_path: Any,
+    redis: Redis,
 ) -> None:
     from tests.harness import run_dateline
 
@@ -155,7 +159,7 @@ def test_workers_store_in_postgresql(
 
 
 def test_overlapping_crawls_one_works_the_other_skips(
-    demo_site: Site, dateline_env: dict, redis: Redis
+    demo_site: WatchedSite, dateline_env: dict, redis: Redis
 ) -> None:
     import subprocess
 
@@ -195,7 +199,7 @@ def test_a_held_lock_skips_the_source(run: Any, redis: Redis) -> None:
 
 
 def test_recrawls_are_conditional_and_revisit_when_asked(
-    demo_site: Site, run: Any, redis: Redis, sources_dir: Any
+    demo_site: WatchedSite, run: Any, redis: Redis, sources_dir: Any
 ) -> None:
     import time
 
@@ -223,7 +227,7 @@ def test_recrawls_are_conditional_and_revisit_when_asked(
 
 
 def test_sigterm_lets_the_running_job_finish(
-    demo_site: Site, dateline_env: dict, redis: Redis, tmp_path: Any
+    demo_site: WatchedSite, dateline_env: dict, redis: Redis, tmp_path: Any
 ) -> None:
     import signal
     import subprocess

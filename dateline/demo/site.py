@@ -138,8 +138,6 @@ class Site:
         self.base = base.rstrip("/")
         self.port = urlsplit(self.base).port or 80
         self.pages: dict[str, tuple[str, bytes]] = {}
-        self.requests: list[str] = []  # paths served, in order
-        self.delay = 0.0  # seconds before each answer: a slow site, for tests
         stories = build_stories()
         self.seed = stories["wire"][0]
         courier = stories["wire"] + stories["courier"]

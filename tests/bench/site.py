@@ -51,8 +51,6 @@ class BenchSite:
     ) -> None:
         self.base = base.rstrip("/")
         self.pages: dict[str, tuple[str, bytes]] = {}
-        self.requests: list[str] = []
-        self.delay = 0.0
         self.articles: list[str] = []  # article paths, in sitemap order
         if pages_dir is not None:
             self._from_folder(pages_dir, count)

@@ -35,11 +35,16 @@ from redis import Redis
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 
-from dateline.demo.server import serve
-from dateline.demo.site import Site
 from dateline.operate import job_urls, queue_status
 from dateline.private_redis import free_port
-from tests.harness import RedisServer, children, demo_article_pages, demo_sources
+from tests.harness import (
+    RedisServer,
+    WatchedSite,
+    children,
+    demo_article_pages,
+    demo_sources,
+    serve_watched,
+)
 from workers import keys
 from workers.models import Page
 from workers.queueing import IngestQueue, ingest_queue
@@ -52,7 +57,7 @@ EXE = str(Path(sys.executable).parent / "dateline")
 class Lab:
     """One scenario's world: Redis, a database, the demo site, the environment."""
 
-    def __init__(self, root: Path, site: Site) -> None:
+    def __init__(self, root: Path, site: WatchedSite) -> None:
         self.root, self.site = root, site
         self.server = RedisServer(root)
         self.url = self.server.url
@@ -364,8 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"no such scenario: {', '.join(sorted(unknown))}")
     port = free_port()
-    site = Site(f"http://127.0.0.1:{port}")
-    server = serve(site, "127.0.0.1", port)
+    site = WatchedSite(f"http://127.0.0.1:{port}")
+    server = serve_watched(site, port)
     failures = 0
     for name in args.scenarios or SCENARIOS:
         with tempfile.TemporaryDirectory(prefix=f"dateline-chaos-{name}-") as tmp:
