@@ -93,7 +93,6 @@ def run_workers(
     queue_name: str,
     count: int,
     burst: bool,
-    worker_class: type[BaseWorker] = DatelineWorker,
 ) -> int:
     """Run `count` workers until the queue is empty (burst) or a signal; exit code."""
     from workers import connections, stages
@@ -107,7 +106,7 @@ def run_workers(
     def start(i: int) -> Any:
         proc = ctx.Process(
             target=_work,
-            args=(redis_url, queue_name, burst, worker_class),
+            args=(redis_url, queue_name, burst),
             name=f"dateline-worker-{i}",
         )
         proc.start()
@@ -138,14 +137,12 @@ def run_workers(
     return max((p.exitcode or 0 for p in procs if p.exitcode != STUCK_EXIT), default=0)
 
 
-def _work(
-    redis_url: str, queue_name: str, burst: bool, worker_class: type[BaseWorker]
-) -> None:
+def _work(redis_url: str, queue_name: str, burst: bool) -> None:
     from workers import connections
 
     connections.connect_early()
     redis = connect(redis_url)
-    worker = worker_class(
+    worker = DatelineWorker(
         [ingest_queue(redis, queue_name)],
         connection=redis,
         serializer=JSONSerializer,
