@@ -26,6 +26,8 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
+from workers.languages import parser_languages
+
 logger = logging.getLogger(__name__)
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
@@ -227,9 +229,9 @@ def parse_date(
         }
         if date_order:
             settings["DATE_ORDER"] = date_order
-        value = dateparser.parse(
-            raw, languages=list(languages) or ["en"], settings=settings
-        )
+        # a code the parser does not know would fail the whole call
+        known = parser_languages(tuple(languages)) or ("en",)
+        value = dateparser.parse(raw, languages=list(known), settings=settings)
         if value is None:
             return None
         if not HAS_TIME.search(raw) and not _is_relative(raw):

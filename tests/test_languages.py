@@ -1,0 +1,70 @@
+"""Language codes as pages declare them (BCP 47 tags, ISO 639 legacy codes): none
+may fail a record."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from config.source import adhoc_source
+from workers.languages import parser_language, parser_languages
+from workers.models import Page
+from workers.stages import PreparedArticle, prepare_article
+from workers.urls import page_key
+
+
+@pytest.mark.parametrize(
+    ("declared", "known"),
+    [
+        ("en", "en"),
+        ("EN-us", "en"),  # case and region, as templates write them
+        ("pt-BR", "pt"),
+        ("de_DE", "de"),  # the POSIX form og:locale uses
+        ("sr-Latn-RS", "sr-Latn"),  # a script subtag the parser knows is kept
+        ("zh-Hant-TW", "zh-Hant"),
+        ("zh-TW", "zh-Hant"),  # Taiwan and Hong Kong write traditional characters
+        ("zh-CN", "zh-Hans"),
+        ("iw", "he"),  # ISO 639 codes withdrawn in 1989, still served
+        ("in", "id"),
+        ("no", "nb"),  # the Norwegian macrolanguage: Bokmål, as most sites write
+        ("fil", "fil"),
+        ("xx", None),
+        ("x-klingon", None),
+        ("", None),
+        ("1234", None),
+    ],
+)
+def test_a_declared_tag_maps_to_what_the_parser_knows(
+    declared: str, known: str | None
+) -> None:
+    assert parser_language(declared) == known
+
+
+def test_unknown_codes_are_dropped_and_the_rest_kept_in_order() -> None:
+    assert parser_languages(("xx", "iw", "en", "he")) == ("he", "en")
+
+
+@pytest.mark.parametrize("declared", ["iw", "no", "xx", "zh-TW", "tlh"])
+def test_no_declared_language_fails_a_record(declared: str) -> None:
+    story = " ".join(["The council met on Tuesday to approve the budget."] * 8)
+    html = (
+        f'<html lang="{declared}"><body><article><h1>Budget approved</h1>'
+        '<p class="date">19 March 2024</p>'
+        f"<p>{story}</p></article></body></html>"
+    )
+    url = "https://example.com/news/budget"
+    source = adhoc_source()
+    page = Page(
+        url=url,
+        final_url=url,
+        status=200,
+        body=html.encode(),
+        fetched_at=datetime(2024, 3, 20, tzinfo=UTC),
+        source_id=source.source_id,
+        url_key=page_key(url, source),
+        discovered_via="test",
+    )
+    prepared = prepare_article(page, source)
+    assert isinstance(prepared, PreparedArticle)
+    assert prepared.article.published_local == "2024-03-19"

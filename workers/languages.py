@@ -1,0 +1,71 @@
+"""Language codes: what a page declares -> what the date parser knows.
+
+Pages declare BCP 47 tags (`pt-BR`, `zh-Hant-TW`, `sr-Latn`), legacy ISO 639
+codes (`iw`, `in`, `no`) or anything at all. dateparser knows a fixed set of CLDR
+locales and refuses a whole call for a single code it does not know, so every
+code is mapped to one it knows (the tag itself, its language with its script, its
+language alone, or the current code of a legacy one) or dropped.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# ISO 639 codes since withdrawn or merged, and macrolanguages dateparser knows by
+# one member: Hebrew, Indonesian, Yiddish, Javanese, Romanian, Norwegian Bokmål,
+# Serbo-Croatian in Latin script.
+LEGACY = {
+    "iw": "he",
+    "in": "id",
+    "ji": "yi",
+    "jw": "jv",
+    "mo": "ro",
+    "no": "nb",
+    "sh": "sr-Latn",
+}
+# Chinese regions that write the traditional or the simplified script.
+CHINESE_SCRIPT = {
+    "tw": "Hant",
+    "hk": "Hant",
+    "mo": "Hant",
+    "cn": "Hans",
+    "sg": "Hans",
+    "my": "Hans",
+}
+
+
+@lru_cache(maxsize=1)
+def _known() -> dict[str, str]:
+    """dateparser's locales, by their lower-cased code."""
+    from dateparser.data import languages_info
+
+    return {code.lower(): code for code in languages_info.language_order}
+
+
+def parser_language(tag: str) -> str | None:
+    """The locale dateparser knows for a declared language tag, or None."""
+    parts = [p for p in tag.strip().replace("_", "-").lower().split("-") if p]
+    if not parts or not parts[0].isalpha():
+        return None
+    language = LEGACY.get(parts[0], parts[0])
+    script = next((p for p in parts[1:] if len(p) == 4 and p.isalpha()), None)
+    if language == "zh" and script is None:
+        script = next(
+            (CHINESE_SCRIPT[p] for p in parts[1:] if p in CHINESE_SCRIPT), None
+        )
+    known = _known()
+    for candidate in (
+        "-".join(parts),
+        f"{language}-{script}" if script else None,
+        language,
+    ):
+        if candidate and candidate.lower() in known:
+            return known[candidate.lower()]
+    return None
+
+
+@lru_cache(maxsize=1024)
+def parser_languages(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """The known locales of `tags`, in order, each once; unknown ones dropped."""
+    found = (parser_language(t) for t in tags)
+    return tuple(dict.fromkeys(code for code in found if code))
