@@ -6,7 +6,8 @@ import pytest
 
 from dateline.demo.site import Site, courier_url
 from dateline.demo.stories import SEED_TITLE, seed_story, windows_1252_story
-from workers.extract import UndecodablePage, decode_html, extract_article
+from workers.decode import UndecodablePage, decode_html
+from workers.extract import extract_article
 
 
 def seed_pages(site: Site) -> tuple[bytes, bytes]:

@@ -1,11 +1,11 @@
 """Extract: page bytes -> ExtractedArticle (body text and metadata), or None.
 
-Decoding follows the browser's order (BOM, HTTP charset, meta charset) and falls
-back to charset-normalizer's detection when the declared charset cannot decode
-the bytes. The body comes from trafilatura (comments off); titles, authors, dates
-and the canonical URL come from what the publisher declares (`workers.declared`:
-JSON-LD, meta tags, <time>) first and trafilatura's metadata second. A page
-without an article body returns None: the caller records it as `no_article`.
+Decoding is `workers.decode`'s (the browser's order, the bytes trusted where
+they contradict the declaration, mojibake repaired). The body comes from
+trafilatura (comments off); titles, authors, dates and the canonical URL come
+from what the publisher declares (`workers.declared`: JSON-LD, meta tags, <time>)
+first and trafilatura's metadata second. A page without an article body returns
+None: the caller records it as `no_article`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import charset_normalizer
 import trafilatura
 from trafilatura.utils import load_html
-from w3lib.encoding import html_to_unicode, resolve_encoding
 
 from workers.declared import declared_metadata, present, split_authors
+from workers.decode import decode_html, repair_mojibake
 from workers.models import ExtractedArticle
 
 logger = logging.getLogger(__name__)
@@ -46,33 +45,6 @@ META_LINE = re.compile(
 )
 
 
-class UndecodablePage(ValueError):
-    """The bytes are not text in any encoding we can find."""
-
-
-def decode_html(body: bytes, declared_charset: str | None) -> tuple[str, str]:
-    """Decode page bytes as a browser would; return (text, encoding used)."""
-    header = f"text/html; charset={declared_charset}" if declared_charset else None
-    encoding, text = html_to_unicode(header, body, auto_detect_fun=_detect)
-    if "\ufffd" in text and "\ufffd".encode() not in body:
-        # The declared charset is wrong (say, UTF-8 declared on Windows-1252 bytes):
-        # trust detection over the declaration rather than store mojibake.
-        detected = _detect(body)
-        if detected and detected != encoding:
-            try:
-                return body.decode(detected), detected
-            except (UnicodeDecodeError, LookupError):
-                pass
-    if "\x00" in text[:2048]:
-        raise UndecodablePage("binary content (NUL bytes), not an HTML page")
-    return text, encoding
-
-
-def _detect(body: bytes) -> str | None:
-    best = charset_normalizer.from_bytes(body[:200_000]).best()
-    return resolve_encoding(best.encoding) if best else None
-
-
 def extract_article(
     body: bytes,
     url: str,
@@ -81,7 +53,7 @@ def extract_article(
 ) -> ExtractedArticle | None:
     """Extract the article of one page; None when the page holds no article."""
     text, encoding = decode_html(body, declared_charset)
-    tree = _parse(text)
+    tree = _parse(repair_mojibake(text))
     if tree is None:
         return None
     declared = declared_metadata(tree)

@@ -22,8 +22,8 @@ from redis import Redis
 
 from config.source import SourceConfig
 from tests.bench.site import BenchSite
+from workers.decode import decode_html
 from workers.dedupe_index import DedupeIndex, text_signature
-from workers.extract import decode_html
 from workers.models import Page, StoredArticle
 from workers.stages import PreparedArticle, prepare_article
 from workers.store import open_store

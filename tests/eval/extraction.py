@@ -1,19 +1,45 @@
-"""`make eval`: `dateline extract` over the shared evaluation sets, scored by their
-own scorer (`shared/eval/score.py`). The pages are read where they lie, never
-copied; manifests and predictions go to var/eval/.
+"""`make eval`: Dateline and trafilatura alone on the shared evaluation sets, each
+set split in two halves by a hash of the URL, scored by the sets' own scorer
+(`shared/eval/score.py`), with the CPU each costs a page.
+
+Tune on the `tune` half; a change is kept only when the `check` half does not get
+worse. The pages are read where they lie, never copied; manifests, predictions
+and the truth of each half go to var/eval/.
+
+CPU per page is `(CPU of a run over all pages - CPU of a run over the first
+page) / (pages - 1)`, for `dateline extract --manifest` and for trafilatura alone
+(`tests.eval.trafilatura_alone`), so start-up is left out of both.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
-import statistics
+import resource
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from workers import settings
+
+HALVES = ("tune", "check")
+SYSTEMS = ("dateline", "trafilatura")
+
+
+@dataclass
+class EvalSet:
+    name: str
+    mode: str  # score.py's mode for its body text: aeb or traf
+    truth: dict[str, Any]  # the scorer's truth, by key
+    rows: list[dict[str, str]]  # {"path", "url", "key"}
+
+
+def half_of(url: str) -> str:
+    """'tune' or 'check', by a hash of the URL: stable across runs and machines."""
+    return HALVES[hashlib.blake2b(url.encode(), digest_size=1).digest()[0] % 2]
 
 
 def page_path(folder: Path, name: str) -> Path:
@@ -21,22 +47,23 @@ def page_path(folder: Path, name: str) -> Path:
     return plain if plain.exists() else folder / f"{name}.gz"
 
 
-def manifests(shared: Path) -> dict[str, list[dict[str, Any]]]:
-    """{set: manifest rows}; each row's `key` is what the scorer keys predictions by."""
+def eval_sets(shared: Path) -> list[EvalSet]:
     eval_dir = shared / "eval"
-    sets: dict[str, list[dict[str, Any]]] = {}
-    aeb = json.loads((eval_dir / "aeb" / "ground-truth.json").read_text())
-    sets["aeb"] = [
-        {
-            "path": str(eval_dir / "aeb" / "html" / f"{key}.html.gz"),
-            "url": row["url"],
-            "key": key,
-        }
-        for key, row in aeb.items()
-    ]
+    sets = []
+    for name in ("aeb", "newspaper"):
+        truth = json.loads((eval_dir / name / "ground-truth.json").read_text())
+        rows = [
+            {
+                "path": str(eval_dir / name / "html" / f"{key}.html.gz"),
+                "url": row["url"],
+                "key": key,
+            }
+            for key, row in truth.items()
+        ]
+        sets.append(EvalSet(name, "aeb", truth, rows))
     for name in ("trafilatura", "dates"):
         truth = json.loads((eval_dir / name / "truth.json").read_text())
-        sets[name] = [
+        rows = [
             {
                 "path": str(page_path(eval_dir / name / "pages", row["file"])),
                 "url": url,
@@ -44,47 +71,96 @@ def manifests(shared: Path) -> dict[str, list[dict[str, Any]]]:
             }
             for url, row in truth.items()
         ]
+        sets.append(EvalSet(name, "traf", truth, rows))
     return sets
 
 
-def run_extract(rows: list[dict[str, Any]], out_dir: Path, name: str) -> list[dict]:
-    manifest = out_dir / f"{name}.manifest.jsonl"
-    manifest.write_text(
+def run(command: list[str], manifest: Path) -> tuple[list[dict[str, Any]], float]:
+    """The JSON lines a command prints for a manifest, and its CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(
+        [*command, str(manifest)], capture_output=True, text=True, check=True
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return [json.loads(line) for line in proc.stdout.splitlines()], cpu
+
+
+def write_manifest(path: Path, rows: list[dict[str, str]]) -> Path:
+    path.write_text(
         "".join(json.dumps({"path": r["path"], "url": r["url"]}) + "\n" for r in rows)
     )
-    exe = Path(sys.executable).parent / "dateline"
-    proc = subprocess.run(
-        [str(exe), "extract", "--manifest", str(manifest)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    (out_dir / f"{name}.records.jsonl").write_text(proc.stdout)
-    by_path = {
-        json.loads(line)["input"]: json.loads(line) for line in proc.stdout.splitlines()
+    return path
+
+
+def predictions(
+    eval_set: EvalSet, records: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Per scorer mode, {key: prediction} for the set's pages."""
+    text = {
+        r["key"]: records.get(r["path"], {}).get("text") or "" for r in eval_set.rows
     }
-    return [by_path.get(r["path"], {"status": "missing"}) for r in rows]
+    found: dict[str, dict[str, Any]] = {eval_set.mode: text}
+
+    def day(rec: dict[str, Any]) -> str | None:
+        # the day as the publisher dated it, which is what the truths record
+        return (rec.get("published_local") or "")[:10] or None
+
+    if eval_set.name == "trafilatura":
+        found["meta"] = {
+            r["key"]: {
+                "title": (rec := records.get(r["path"], {})).get("title"),
+                "author": rec.get("authors") or None,
+                "date": day(rec),
+            }
+            for r in eval_set.rows
+        }
+    if eval_set.name == "dates":
+        found = {
+            "date": {r["key"]: day(records.get(r["path"], {})) for r in eval_set.rows}
+        }
+    return found
+
+
+FIGURES = {  # score.py mode -> [(label, key in its JSON)]
+    "aeb": [("body F1", "f1")],
+    "traf": [("body F1", "f1")],
+    "meta": [("title", "title"), ("author", "author"), ("date", "date")],
+    "date": [("date accuracy", "accuracy")],
+}
 
 
 def score(
-    shared: Path, mode: str, predictions: dict[str, Any], out_dir: Path, truth: Path
-) -> str:
-    path = out_dir / f"{mode}.predictions.json"
-    path.write_text(json.dumps(predictions, ensure_ascii=False))
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(shared / "eval" / "score.py"),
-            mode,
-            str(path),
-            "--truth",
-            str(truth),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
+    shared: Path, out: Path, eval_set: EvalSet, half: str, by_system: dict[str, Any]
+) -> list[tuple[str, dict[str, float]]]:
+    """[(label, {system: figure})] for one half of one set."""
+    keys = {r["key"] for r in eval_set.rows if half_of(r["url"]) == half}
+    truth_file = out / f"{eval_set.name}.{half}.truth.json"
+    truth_file.write_text(
+        json.dumps({k: v for k, v in eval_set.truth.items() if k in keys})
     )
-    return proc.stdout.strip()
+    rows = []
+    for mode in by_system["dateline"]:
+        files = []
+        for system in SYSTEMS:
+            path = out / f"{eval_set.name}.{half}.{mode}.{system}.json"
+            preds = by_system[system][mode]
+            path.write_text(json.dumps({k: preds[k] for k in keys}, ensure_ascii=False))
+            files.append(str(path))
+        proc = subprocess.run(
+            [sys.executable, str(shared / "eval" / "score.py"), mode, *files,
+             "--truth", str(truth_file), "--json", "--n-bootstrap", "0"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        results = [json.loads(line) for line in proc.stdout.splitlines()]
+        for label, key in FIGURES[mode]:
+            rows.append(
+                (
+                    label,
+                    {s: float(r[key]) for s, r in zip(SYSTEMS, results, strict=True)},
+                )
+            )
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,71 +168,54 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", default=str(settings.HOME.parent / "shared"))
     args = parser.parse_args(argv)
     shared = Path(args.shared).resolve()
-    out_dir = settings.VAR_DIR / "eval"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    sets = manifests(shared)
-    eval_dir = shared / "eval"
-    results = {name: run_extract(rows, out_dir, name) for name, rows in sets.items()}
-
-    def texts(name: str) -> dict[str, str]:
-        return {
-            row["key"]: rec.get("text") or ""
-            for row, rec in zip(sets[name], results[name], strict=True)
-        }
-
-    def day(rec: dict[str, Any]) -> str | None:
-        # the day as the publisher dated it, which is what the truth records
-        return (rec.get("published_local") or "")[:10] or None
-
-    meta = {
-        row["key"]: {
-            "title": rec.get("title"),
-            "author": rec.get("authors") or None,
-            "date": day(rec),
-        }
-        for row, rec in zip(sets["trafilatura"], results["trafilatura"], strict=True)
+    out = settings.VAR_DIR / "eval"
+    out.mkdir(parents=True, exist_ok=True)
+    bin_dir = Path(sys.executable).parent
+    commands = {
+        "dateline": [str(bin_dir / "dateline"), "extract", "--manifest"],
+        "trafilatura": [sys.executable, "-m", "tests.eval.trafilatura_alone"],
     }
-    dates = {
-        row["key"]: day(rec)
-        for row, rec in zip(sets["dates"], results["dates"], strict=True)
-    }
-    lines = [
-        score(
-            shared, "aeb", texts("aeb"), out_dir, eval_dir / "aeb" / "ground-truth.json"
-        ),
-        score(
-            shared,
-            "traf",
-            texts("trafilatura"),
-            out_dir,
-            eval_dir / "trafilatura" / "truth.json",
-        ),
-        score(shared, "meta", meta, out_dir, eval_dir / "trafilatura" / "truth.json"),
-        score(shared, "date", dates, out_dir, eval_dir / "dates" / "truth.json"),
-    ]
-    for name, recs in results.items():
+    sets = eval_sets(shared)
+    every = [r for s in sets for r in s.rows]
+    manifest = write_manifest(out / "all.manifest.jsonl", every)
+    first = write_manifest(out / "first.manifest.jsonl", every[:1])
+    records: dict[str, dict[str, dict[str, Any]]] = {}
+    cpu_ms: dict[str, float] = {}
+    for system, command in commands.items():
+        found, cpu_all = run(command, manifest)
+        _, cpu_first = run(command, first)
+        records[system] = {r["input"]: r for r in found}
+        cpu_ms[system] = (cpu_all - cpu_first) / (len(every) - 1) * 1000
         statuses: dict[str, int] = {}
-        for rec in recs:
+        for rec in found:
             statuses[rec.get("status", "?")] = (
                 statuses.get(rec.get("status", "?"), 0) + 1
             )
         print(
-            f"{name}: {len(recs)} pages, "
-            + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
+            f"{system}: {len(found)} pages, "
+            + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())),
+            file=sys.stderr,
         )
-    print("\n".join(lines))
-    for stage in ("extract_ms", "normalize_ms"):
-        values = sorted(
-            rec["timings"][stage]
-            for recs in results.values()
-            for rec in recs
-            if stage in rec.get("timings", {})
-        )
-        if values:
-            print(
-                f"{stage[:-3]}: median {statistics.median(values):.2f} ms per page, "
-                f"p90 {values[int(len(values) * 0.9)]:.2f} ms ({len(values)} pages)"
+    print(f"{'set':<12} {'measure':<14} {'tune half':>22} {'check half':>22}")
+    print(
+        f"{'':<12} {'':<14} {'dateline  trafilatura':>22} {'dateline  trafilatura':>22}"
+    )
+    for eval_set in sets:
+        by_system = {s: predictions(eval_set, records[s]) for s in SYSTEMS}
+        halves = {h: score(shared, out, eval_set, h, by_system) for h in HALVES}
+        sizes = {h: sum(half_of(r["url"]) == h for r in eval_set.rows) for h in HALVES}
+        for i, (label, _) in enumerate(halves["tune"]):
+            cells = "".join(
+                f"{halves[h][i][1]['dateline']:>12.3f}{halves[h][i][1]['trafilatura']:>11.3f}"
+                for h in HALVES
             )
+            print(f"{eval_set.name if not i else '':<12} {label:<14}{cells}")
+        print(f"{'':<12} {'pages':<14}{sizes['tune']:>12}{sizes['check']:>23}")
+    ratio = cpu_ms["dateline"] / cpu_ms["trafilatura"]
+    print(
+        f"CPU per page, start-up excluded: dateline {cpu_ms['dateline']:.1f} ms, "
+        f"trafilatura alone {cpu_ms['trafilatura']:.1f} ms, ratio {ratio:.2f}"
+    )
     return 0
 
 
