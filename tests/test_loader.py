@@ -184,7 +184,7 @@ def test_crawled_links_to_internal_hosts_are_refused(
 
 
 def test_an_auto_timezone_is_the_page_domains_country(tmp_path: Path) -> None:
-    from workers.places import timezone_of_host
+    from workers.gazetteer import timezone_of_host
 
     cfg = load_source_file(
         write(tmp_path, GOOD.replace('timezone = "Europe/London"', 'timezone = "auto"'))

@@ -8,6 +8,7 @@ place first). Russian agencies sign without parentheses ("— РИА Новос�
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # House names -> (canonical name, country whose language and places it writes from)
 AGENCIES: dict[str, tuple[str, str | None]] = {
@@ -130,3 +131,34 @@ def agencies_of(raw: str | None) -> tuple[list[str], str | None]:
         names.append(known[0])
         country = country or known[1]
     return list(dict.fromkeys(names)), country
+
+
+# How bylines join names: "Jane Doe, dpa", "AFP/dpa", "A und B (Reuters)", "By AP".
+BYLINE_PARTS = re.compile(
+    r"\s*(?:[,;/|&()]|\s(?:and|und|et|y|og|e|i)\s|\s[-–—]\s)\s*", re.IGNORECASE
+)
+STAFF = re.compile(r"\s+(?:staff|staff writers?|newsroom)$", re.IGNORECASE)
+BYLINE_LEAD = re.compile(
+    r"^\s*(?:by|von|par|por|de|di|da|av|af|door)\s+", re.IGNORECASE
+)
+
+
+def agencies_named(bylines: Iterable[str]) -> list[str]:
+    """House names of the agencies that bylines or author fields credit.
+
+    A short name (four letters or fewer: `AP`, `dpa`, `ANA`) counts only as the
+    agency writes it, in capitals or in its own spelling, so that a person's
+    first name ("Ana") is not taken for a wire.
+    """
+    found = []
+    for byline in bylines:
+        for part in BYLINE_PARTS.split(BYLINE_LEAD.sub("", byline)):
+            part = STAFF.sub("", part.strip(" .:"))
+            known = AGENCIES.get(part.casefold())
+            if known is None:
+                continue
+            short = len(part) <= 4
+            if short and not (part.isupper() or part == known[0]):
+                continue
+            found.append(known[0])
+    return list(dict.fromkeys(found))

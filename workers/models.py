@@ -170,6 +170,7 @@ class NormalizedArticle:
     dateline: Dateline | None
     credits: Credits | None
     fetched_at: datetime
+    agencies: tuple[str, ...] = ()  # the wire agencies it credits, house names
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ class StoredArticle:
             "canonical_url": a.canonical_url,
             "title": a.title,
             "authors": list(a.authors),
+            "agencies": list(a.agencies),
             "published_at": utc_iso(a.published_at),
             "published_local": a.published_local,
             "published_raw": a.published_raw,

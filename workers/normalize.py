@@ -3,7 +3,9 @@
 Interprets what extraction found, steered by the source's languages, timezone and
 date order and by the page's fetch time (the base for relative dates): the
 publication date in UTC with its raw string, the dateline and wire credits, the
-canonical URL. When the page names no author, the credited reporters are used.
+canonical URL. When the page names no author, the credited reporters are used;
+the wire agencies credited by the dateline or the byline are kept apart from the
+authors, who are people.
 """
 
 from __future__ import annotations
@@ -12,17 +14,14 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from config.source import AUTO_TIMEZONE, SourceConfig
+from workers.agencies import agencies_named
 from workers.credits import drop_contact_lines, parse_credits
 from workers.datelines import ParsedDateline, month_day, parse_dateline, place_name
 from workers.dates import choose_published
+from workers.gazetteer import country_of_timezone, timezone_of_host
 from workers.metadata import clean_authors, clean_title
 from workers.models import Dateline, ExtractedArticle, NormalizedArticle
-from workers.places import (
-    country_of_timezone,
-    is_known,
-    resolve_place,
-    timezone_of_host,
-)
+from workers.places import is_known, resolve_place
 from workers.urls import resolve_canonical
 
 
@@ -62,6 +61,10 @@ def normalize_article(
     authors = clean_authors(
         extracted.authors, extracted.author_variants, extracted.site_names, host
     )
+    agencies = (
+        *(dateline.agencies if dateline else ()),
+        *agencies_named((*extracted.authors, *extracted.author_variants)),
+    )
     if not authors and credits:
         authors = tuple(str(r["name"]) for r in credits.reporters)
     return NormalizedArticle(
@@ -85,6 +88,7 @@ def normalize_article(
         dateline=dateline,
         credits=credits,
         fetched_at=fetched_at,
+        agencies=tuple(dict.fromkeys(agencies)),
     )
 
 

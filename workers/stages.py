@@ -90,10 +90,10 @@ def prepare_article(
 def warm_up() -> None:
     """Import and exercise every stage once (dateparser's languages, the
     gazetteer, trafilatura), so forked workers share what it loaded."""
-    from workers import dates, places
+    from workers import dates, gazetteer
 
     dates.warm()
-    places.warm()
+    gazetteer.warm()
     paragraph = "<p>" + "Warm-up words for the extractor. " * 20 + "</p>"
     url = "http://localhost/warm-up"
     source = adhoc_source()

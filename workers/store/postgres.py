@@ -77,6 +77,7 @@ MIGRATIONS = {
             PRIMARY KEY (article_id, content_hash)
         )""",
     ],
+    2: ["ALTER TABLE articles ADD COLUMN IF NOT EXISTS agencies JSONB"],
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 MIGRATION_LOCK = 7201975  # pg_advisory_xact_lock key: one migrator at a time

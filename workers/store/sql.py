@@ -14,7 +14,7 @@ from typing import Any
 
 from workers.models import SkippedPage, StoredArticle, utc_iso
 
-JSON_FIELDS = ("authors", "dateline", "credits", "date_rejected")
+JSON_FIELDS = ("authors", "agencies", "dateline", "credits", "date_rejected")
 COLUMNS = (
     "article_id",
     "source_id",
@@ -22,6 +22,7 @@ COLUMNS = (
     "canonical_url",
     "title",
     "authors",
+    "agencies",
     "published_at",
     "published_local",
     "published_raw",
@@ -252,6 +253,8 @@ def _record(row: Any) -> dict[str, Any]:
         value = row[column]
         if column in JSON_FIELDS and isinstance(value, str):
             value = json.loads(value)  # SQLite keeps JSON as text; PostgreSQL as jsonb
+        elif column == "agencies" and value is None:
+            value = []  # stored before the field existed
         elif isinstance(value, datetime):
             value = utc_iso(value)
         record[column] = value

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS articles (
     canonical_url TEXT NOT NULL,
     title TEXT,
     authors TEXT NOT NULL,
+    agencies TEXT,
     published_at TEXT,
     published_local TEXT,
     published_raw TEXT,
@@ -67,7 +68,7 @@ CREATE TABLE IF NOT EXISTS pages (
     recorded_at TEXT NOT NULL
 );
 """
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Steps from the version before to each version; SCHEMA above is the latest whole.
 MIGRATIONS = {
     2: [
@@ -84,6 +85,7 @@ MIGRATIONS = {
         "TEXT NOT NULL, title TEXT, text TEXT NOT NULL, fetched_at TEXT NOT NULL, "
         "recorded_at TEXT NOT NULL, PRIMARY KEY (article_id, content_hash))",
     ],
+    4: ["ALTER TABLE articles ADD COLUMN agencies TEXT"],
 }
 
 
