@@ -749,3 +749,23 @@ def test_a_mid_story_mention_of_ap_writers_is_not_a_credit_line() -> None:
         "The story continued after that."
     )
     assert parse_credits(text) is None
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        # An organisation named with its acronym opens a line: the words spell it
+        "Press Trust of India (PTI) — The agency reported the figures on Monday.",
+        "Agence France-Presse (AFP) - Officials declined to comment.",
+        "The Associated Press (AP) — The news cooperative said on Monday.",
+        "Deutsche Presse-Agentur (dpa) - Die Agentur meldete am Montag.",
+        "Anadolu Agency (AA) - The agency's director said.",
+    ],
+)
+def test_a_name_and_its_acronym_is_no_dateline(lead: str) -> None:
+    assert read_dateline(lead, SOURCE, REFERENCE) is None
+
+
+def test_a_real_place_whose_initials_spell_the_agency_is_a_dateline() -> None:
+    dateline = read_dateline("ADDIS ABABA (AA) - Ethiopia said", SOURCE, REFERENCE)
+    assert dateline is not None and dateline.country == "ET"

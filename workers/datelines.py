@@ -189,7 +189,7 @@ def parse_dateline(
         match = _find(pattern, lead, anywhere, is_place)
         if match is None:
             continue
-        found = _dateline(match, (index[match.start()], index[match.end()]))
+        found = _dateline(match, (index[match.start()], index[match.end()]), is_place)
         if found is not None:
             return found
     return None
@@ -220,7 +220,11 @@ def _find(
     return None
 
 
-def _dateline(match: re.Match[str], span: tuple[int, int]) -> ParsedDateline | None:
+def _dateline(
+    match: re.Match[str],
+    span: tuple[int, int],
+    is_place: Callable[[str], bool] | None = None,
+) -> ParsedDateline | None:
     groups = match.groupdict()
     agencies, country = agencies_of(groups.get("agency"))
     if groups.get("agency") is not None and not agencies:
@@ -236,6 +240,9 @@ def _dateline(match: re.Match[str], span: tuple[int, int]) -> ParsedDateline | N
             return None
         if match.re is PAPER and (len(words) > 4 or len(place) < 3):
             return None
+        named = groups.get("agency") and _spells(place, groups["agency"])
+        if named and not (is_place and is_place(place_name(place) or place)):
+            return None  # "Press Trust of India (PTI) —": a name and its acronym
     region = (groups.get("region") or "").strip("[] ") or None
     return ParsedDateline(
         place_raw=place,
@@ -246,6 +253,15 @@ def _dateline(match: re.Match[str], span: tuple[int, int]) -> ParsedDateline | N
         date_raw=groups.get("date"),
         span=span,
     )
+
+
+def _spells(words: str, acronym: str) -> bool:
+    """Do the words' initials spell the acronym ('Agence France-Presse', 'AFP')?"""
+    letters = re.sub(r"[^\w]", "", acronym).casefold()
+    parts = [w for w in re.split(r"[\s\-–]+", words) if w]
+    content = "".join(w[0] for w in parts if w.casefold() not in LOWER_WORDS)
+    every = "".join(w[0] for w in parts)
+    return len(letters) >= 2 and letters in (content.casefold(), every.casefold())
 
 
 def _clean_lead(text: str) -> tuple[str, list[int]]:
