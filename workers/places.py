@@ -207,6 +207,12 @@ def _admin1(region: str | None) -> tuple[str, str] | None:
     return None
 
 
+def is_region(text: str) -> bool:
+    """A US state, a Canadian province or a country, as a dateline or credit
+    line writes it after a place ("Fla.", "Ontario", "Ukraine")."""
+    return _admin1(text) is not None or key(text) in countries()
+
+
 def is_known(name: str) -> bool:
     folded = key(name.split("/")[0])
     return folded in OVERRIDES or folded in index()

@@ -184,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     for system, command in commands.items():
         found, cpu_all = run(command, manifest)
         _, cpu_first = run(command, first)
+        with (out / f"{system}.records.jsonl").open("w") as fh:  # to read by hand
+            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in found)
         records[system] = {r["input"]: r for r in found}
         cpu_ms[system] = (cpu_all - cpu_first) / (len(every) - 1) * 1000
         statuses: dict[str, int] = {}

@@ -1,0 +1,94 @@
+"""Credit lines as the wires and networks close their stories.
+
+Reuters Handbook: "(Reporting by ...; Writing by ...; Editing by ...)" in
+parentheses, and on reuters.com the same line without them; a reporter's place
+may carry its region or country. AP: "Associated Press writers ... contributed".
+US papers and networks: "X contributed reporting from Y." A parenthesis naming no
+person is no credit line.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.credits import parse_credits
+
+STORY = "The minister said the talks would resume next week.\n"
+
+
+def reporters(line: str) -> list[tuple[str, str | None]]:
+    credits = parse_credits(STORY + line)
+    assert credits is not None, line
+    return [(str(r["name"]), r["place"]) for r in credits.reporters]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # a place with its country or region is one place, not a second reporter
+        (
+            "(Reporting by Jane Doe in Kyiv, Ukraine, and John Roe in Paris; "
+            "Editing by Ed One)",
+            [("Jane Doe", "Kyiv, Ukraine"), ("John Roe", "Paris")],
+        ),
+        (
+            "(Reporting by Ann Lee in Washington, D.C.; Editing by Ed One)",
+            [("Ann Lee", "Washington, D.C.")],
+        ),
+        (
+            "(Reporting by Bo Chan in Toronto, Ontario and Cy Dee; Editing by Ed One)",
+            [("Bo Chan", "Toronto, Ontario"), ("Cy Dee", None)],
+        ),
+    ],
+)
+def test_a_reporters_place_keeps_its_region(
+    line: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert reporters(line) == expected
+
+
+def test_the_credit_line_without_parentheses_as_reuters_com_prints_it() -> None:
+    text = STORY + "Reporting by Jane Doe; Editing by John Roe and Ann Lee"
+    credits = parse_credits(text)
+    assert credits is not None
+    assert [r["name"] for r in credits.reporters] == ["Jane Doe"]
+    assert list(credits.editors) == ["John Roe", "Ann Lee"]
+    assert text[credits.span[0] : credits.span[1]] == credits.raw
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Jane Doe contributed reporting.", [("Jane Doe", None)]),
+        (
+            "Jane Doe contributed reporting from Kyiv.",
+            [("Jane Doe", "Kyiv")],
+        ),
+        (
+            "Jane Doe and John Roe contributed reporting from Moscow.",
+            [("Jane Doe", "Moscow"), ("John Roe", "Moscow")],
+        ),
+        ("CNN's Ann Lee contributed to this report.", [("Ann Lee", None)]),
+        (
+            "Reuters reporters Bo Chan in Beijing and Cy Dee contributed to this "
+            "report.",
+            [("Bo Chan", "Beijing"), ("Cy Dee", None)],
+        ),
+    ],
+)
+def test_closing_contributor_lines(
+    line: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert reporters(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "(Reporting by Reuters; Editing by the Reuters newsroom)",
+        "(Writing by staff)",
+        "The committee contributed to this report.",
+    ],
+)
+def test_a_credit_naming_no_person_is_no_credit(line: str) -> None:
+    assert parse_credits(STORY + line) is None
