@@ -769,3 +769,36 @@ def test_a_name_and_its_acronym_is_no_dateline(lead: str) -> None:
 def test_a_real_place_whose_initials_spell_the_agency_is_a_dateline() -> None:
     dateline = read_dateline("ADDIS ABABA (AA) - Ethiopia said", SOURCE, REFERENCE)
     assert dateline is not None and dateline.country == "ET"
+
+
+@pytest.mark.parametrize(
+    ("lead", "place", "country"),
+    [
+        # leads of pages in ../shared/eval (aeb, newspaper), by convention:
+        # AP: a country of several words after a foreign place
+        (
+            "DUBAI, United Arab Emirates — Dubai's flagship carrier Emirates",
+            "Dubai",
+            "AE",
+        ),
+        # newspapers set the dash tight against the place
+        ("CHICAGO—Admitting it took them some time to come around", "Chicago", "US"),
+        # a section kicker before the place, in the same capitals
+        (
+            "GRANTS/DONATIONS  BEAVERTON -- The Comcast Foundation has awarded",
+            "Beaverton",
+            "US",
+        ),
+    ],
+)
+def test_datelines_of_real_leads(lead: str, place: str, country: str) -> None:
+    dateline = read_dateline(lead, SOURCE, REFERENCE)
+    assert dateline is not None and (dateline.place, dateline.country) == (
+        place,
+        country,
+    )
+
+
+def test_an_advice_columns_salutation_is_no_dateline() -> None:
+    lead = "DEAR ABBY: My husband of more than 20 years just purchased plane tickets."
+    assert read_dateline(lead, SOURCE, REFERENCE) is None

@@ -51,7 +51,10 @@ NOT_PLACES = {
     "related",
     "listen",
 }
-BYLINE_WORDS = {"by", "von", "par", "por", "di", "door", "av", "from", "with", "photo"}
+BYLINE_WORDS = {
+    "by", "von", "par", "por", "di", "door", "av", "from", "with", "photo",
+    "dear",  # an advice column's salutation: "DEAR ABBY:"
+}  # fmt: skip
 LOWER_WORDS = {
     "of",
     "de",
@@ -94,8 +97,8 @@ TITLE_PLACE = (
     rf"{TITLE_WORD}){{0,3}}(?:/{TITLE_WORD}(?: {TITLE_WORD})?)?"
 )
 REGION = (
-    r"(?:[A-Z]\.[A-Z]\.|[A-Z][a-z]{1,3}\.(?: [A-Z][a-z]{1,3}\.)?|"
-    rf"[{UP}][{LOW}]+(?: [{UP}][{LOW}]+)?|\[[^\]]{{2,30}}\])"
+    r"(?:[A-Z]\.[A-Z]\.|[A-Z][a-z]{1,3}\.(?: [A-Z][a-z]{1,3}\.)?|[A-Z]{2,3}\b|"
+    rf"[{UP}][{LOW}]+(?: [{UP}][{LOW}]+){{0,2}}|\[[^\]]{{2,30}}\])"
 )
 # Month names and abbreviations: English, French, Spanish, Portuguese, German,
 # Italian, Russian (nominative and genitive).
@@ -151,8 +154,8 @@ RUSSIAN = re.compile(
     re.IGNORECASE,
 )
 PAPER = re.compile(
-    rf"(?P<place>{UPPER_PLACE})(?:, (?P<region>{REGION}))?\s*(?::|{DASH})\s+"
-    rf"(?=[{UP}\"“‘'«])"
+    rf"(?P<place>{UPPER_PLACE})(?:, (?P<region>{REGION}))?"
+    rf"(?:\s*(?::|{DASH})\s+|\s*[—–]\s*)(?=[{UP}\"“‘'«])"  # "CHICAGO—Admitting"
 )
 GLUE_LIMIT = 200  # how far into the lead a byline or headline may push the dateline
 
@@ -243,6 +246,7 @@ def _dateline(
         named = groups.get("agency") and _spells(place, groups["agency"])
         if named and not (is_place and is_place(place_name(place) or place)):
             return None  # "Press Trust of India (PTI) —": a name and its acronym
+        place = _without_kicker(place, is_place)
     region = (groups.get("region") or "").strip("[] ") or None
     return ParsedDateline(
         place_raw=place,
@@ -253,6 +257,21 @@ def _dateline(
         date_raw=groups.get("date"),
         span=span,
     )
+
+
+def _without_kicker(place: str, is_place: Callable[[str], bool] | None) -> str:
+    """A section kicker before the place dropped ("GRANTS/DONATIONS BEAVERTON"):
+    words that hold a slash or are no place, before a place the gazetteer knows."""
+    words = place.split()
+    if not is_place:
+        return place
+    for i in range(1, len(words)):
+        kicker, rest = words[:i], " ".join(words[i:])
+        if not all("/" in w or w.casefold() in NOT_PLACES for w in kicker):
+            break
+        if is_place(place_name(rest) or rest):
+            return rest
+    return place
 
 
 def _spells(words: str, acronym: str) -> bool:

@@ -93,6 +93,8 @@ def countries() -> dict[str, str]:
             "iran": "IR",
             "syria": "SY",
             "taiwan": "TW",
+            "uae": "AE",
+            "u.a.e": "AE",
         }
     )
     return names
