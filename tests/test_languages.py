@@ -68,3 +68,63 @@ def test_no_declared_language_fails_a_record(declared: str) -> None:
     prepared = prepare_article(page, source)
     assert isinstance(prepared, PreparedArticle)
     assert prepared.article.published_local == "2024-03-19"
+
+
+GERMAN = (
+    "Die Digitalisierung als Wachstums- und Entwicklungsmotor für Unternehmen ist in "
+    "aller Munde. Doch viele Betriebe wissen nicht, wo sie anfangen sollen, und die "
+    "Kammern bieten deshalb Beratungen an, die in diesem Jahr stark nachgefragt "
+    "wurden. Der Verband rechnet mit weiteren Anfragen im Herbst."
+)
+SWAHILI = (
+    "Rais amesema serikali itaendelea kuboresha huduma za afya nchini, hasa katika "
+    "maeneo ya vijijini ambako wananchi wengi hukosa hospitali. Waziri wa Afya "
+    "ameongeza kuwa vituo vipya vya afya vitajengwa mwaka huu katika mikoa yote."
+)
+CHINESE = (
+    "国务院总理周四在北京宣布了养老金改革方案，此前与各方进行了艰难的谈判。"
+    "他表示，改革将分阶段实施，首先在部分省份试点，然后推广到全国。"
+) * 5
+ENGLISH = (
+    "The council met on Tuesday to approve the city budget after weeks of debate. "
+    "Members said the spending plan would fund new schools and repair roads, and "
+    "the mayor promised to publish the figures before the next meeting in May."
+)
+
+
+def language_of(lang_attribute: str, text: str) -> str | None:
+    lang = f' lang="{lang_attribute}"' if lang_attribute else ""
+    html = (
+        f"<html{lang}><body><article><h1>News</h1><p>{text}</p></article></body></html>"
+    )
+    url = "https://example.com/news/story"
+    source = adhoc_source()
+    page = Page(
+        url=url,
+        final_url=url,
+        status=200,
+        body=html.encode(),
+        fetched_at=datetime(2024, 3, 20, tzinfo=UTC),
+        source_id=source.source_id,
+        url_key=page_key(url, source),
+        discovered_via="test",
+    )
+    prepared = prepare_article(page, source)
+    assert isinstance(prepared, PreparedArticle)
+    return prepared.article.language
+
+
+@pytest.mark.parametrize(
+    ("lang_attribute", "text", "language"),
+    [
+        ("en", GERMAN, "de"),  # a template's lang="en" on a German page
+        ("en", SWAHILI, "sw"),  # ...and on an African-language page
+        ("", CHINESE, "zh"),  # no declaration at all: not the source's default
+        ("en", ENGLISH, "en"),  # a right declaration stands
+        ("en-GB", ENGLISH, "en"),
+    ],
+)
+def test_the_text_decides_when_the_declaration_is_missing_or_wrong(
+    lang_attribute: str, text: str, language: str
+) -> None:
+    assert language_of(lang_attribute, text) == language

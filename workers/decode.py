@@ -94,16 +94,16 @@ def _utf16_order(body: bytes) -> str | None:
     markup leaves a NUL byte beside every character."""
     if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return None  # a BOM: the standard order reads it
-    sample = body[:4096]
+    sample = body[:2048]  # the head: markup, so mostly ASCII
     pairs = len(sample) // 2
     if pairs < 16:
         return None
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd > 0.3 * pairs and even < 0.05 * pairs:
+    if odd > 0.6 * pairs and even < 0.05 * pairs:
         return "utf-16-le"
-    if even > 0.3 * pairs and odd < 0.05 * pairs:
+    if even > 0.6 * pairs and odd < 0.05 * pairs:
         return "utf-16-be"
-    return None
+    return None  # binary data has NULs too, but not beside most bytes
 
 
 def _detect(body: bytes) -> str | None:

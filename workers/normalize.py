@@ -19,6 +19,7 @@ from workers.credits import drop_contact_lines, parse_credits
 from workers.datelines import ParsedDateline, month_day, parse_dateline, place_name
 from workers.dates import choose_published
 from workers.gazetteer import country_of_timezone, timezone_of_host
+from workers.languages import article_language
 from workers.metadata import clean_authors, clean_title
 from workers.models import Dateline, ExtractedArticle, NormalizedArticle
 from workers.places import is_known, resolve_place
@@ -31,7 +32,9 @@ def normalize_article(
     fetched_at: datetime,
     url: str,
 ) -> NormalizedArticle:
-    language = extracted.language or source.languages[0]
+    language = (
+        article_language(extracted.language, extracted.text) or (source.languages[0])
+    )
     languages = tuple(dict.fromkeys((language, *source.languages)))
     text = drop_contact_lines(extracted.text)
     parsed = parse_dateline(text, is_known)

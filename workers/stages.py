@@ -90,10 +90,11 @@ def prepare_article(
 def warm_up() -> None:
     """Import and exercise every stage once (dateparser's languages, the
     gazetteer, trafilatura), so forked workers share what it loaded."""
-    from workers import dates, gazetteer
+    from workers import dates, gazetteer, languages
 
     dates.warm()
     gazetteer.warm()
+    languages.detect_language("Warm-up words for the language identifier. " * 8)
     paragraph = "<p>" + "Warm-up words for the extractor. " * 20 + "</p>"
     url = "http://localhost/warm-up"
     source = adhoc_source()
