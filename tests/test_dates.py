@@ -288,3 +288,27 @@ def test_an_auto_source_dates_a_page_on_its_countrys_clock() -> None:
         local["https://ici.radio-canada.ca/nouvelle/1"] == "2020-08-24T20:23:33-04:00"
     )
     assert local["https://example.com/1"] == "2020-08-25T00:23:33+00:00"
+
+
+@pytest.mark.parametrize(
+    "raw", ["9:05 PM", "21:05", "09:05 Uhr", "9 a.m.", "12:30 CET"]
+)
+def test_a_time_of_day_alone_is_no_date(raw: str) -> None:
+    # live blogs and "updated" stamps print the time alone: dateparser would date
+    # it on the day of the fetch
+    fetched = datetime(2024, 3, 20, 12, tzinfo=UTC)
+    assert parse_date(raw, ("en", "de"), "UTC", fetched) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "day"),
+    [
+        ("19 March 2024 9:05 PM", "2024-03-19"),
+        ("yesterday 9:05", "2024-03-19"),
+        ("19.03.", "2024-03-19"),  # German day and month, not 19:03
+    ],
+)
+def test_a_date_with_a_time_is_still_a_date(raw: str, day: str) -> None:
+    fetched = datetime(2024, 3, 20, 12, tzinfo=UTC)
+    parsed = parse_date(raw, ("en", "de"), "UTC", fetched)
+    assert parsed is not None and parsed.day == day

@@ -38,6 +38,14 @@ ISO_DATE = re.compile(
     r"\s*(?:Z|[+-]\d{2}:?\d{2})?$"
 )
 HTMLDATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4}$")
+# A time of day and nothing else ("9:05 PM", "21:05 Uhr"): dateparser would date it
+# today, which is no publication date.
+TIME_ONLY = re.compile(
+    r"^\W*(?:\d{1,2}(?:[:h]\d{2}|\.\d{2}(?=\s*(?:[ap]\.?\s?m\b|uhr)))(?::\d{2})?"
+    r"\s*(?:[ap]\.?\s?m\b\.?)?|\d{1,2}\s*[ap]\.?\s?m\b\.?)"
+    r"\s*(?:uhr|h|utc|gmt|[a-z]{1,4}t)?\W*$",
+    re.IGNORECASE,
+)
 HAS_TIME = re.compile(r"\d{1,2}[:.h]\d{2}|\d\s*[ap]\.?m\b", re.IGNORECASE)
 ANCHOR = "htmldate"
 STRUCTURED = ("json-ld", "meta", "time")  # prefixes of candidate sources
@@ -216,7 +224,7 @@ def parse_date(
     """One raw string -> ParsedDate, or None when it is not a date."""
     raw = " ".join((raw or "").split())
     odd = not raw or len(raw) > MAX_DATE_STRING or not any(c.isdigit() for c in raw)
-    if odd and not _is_relative(raw):
+    if odd and not _is_relative(raw) or TIME_ONLY.match(raw):
         return None  # never feed dateparser junk: it is slow on it and guesses
     zone = ZoneInfo(timezone)
     value = _iso(raw)
