@@ -118,3 +118,47 @@ def test_desks_and_agencies_are_not_authors() -> None:
     assert clean_authors(["Ledger wire desk"], [], [], "ledger.example") == ()
     assert clean_authors(["Reuters"], [], [], "example.com") == ()
     assert clean_authors(["AFP", "Jane Doe"], [], [], "example.com") == ("Jane Doe",)
+
+
+@pytest.mark.parametrize(
+    ("authors", "variants", "expected"),
+    [
+        # a byline written last name first, split by the extractor at its comma
+        (["Doe", "Jane"], ["Doe, Jane"], ["Jane Doe"]),
+        (["Doe", "Jane"], ["By Doe, Jane"], ["Jane Doe"]),
+        # "and" as Norwegian, Swedish, Polish and Dutch bylines write it
+        (["Kari Nordmann og Ola Nordmann"], [], ["Kari Nordmann", "Ola Nordmann"]),
+        (["Anna Svensson och Erik Berg"], [], ["Anna Svensson", "Erik Berg"]),
+        (["Jan Nowak i Anna Kowalska"], [], ["Jan Nowak", "Anna Kowalska"]),
+        (["Piet de Vries en Jan Jansen"], [], ["Piet de Vries", "Jan Jansen"]),
+        # ...but only between full names: a desk or a foundation stays whole
+        (["Staff and news service reports"], [], ["Staff and news service reports"]),
+        (["Hanns-Seidel-Stiftung e V"], [], ["Hanns-Seidel-Stiftung e V"]),
+        # a role the extractor split off is no second author
+        (["Jane Doe", "Professor"], ["Jane Doe, professor at Yale"], ["Jane Doe"]),
+    ],
+)
+def test_bylines_as_written_in_several_languages(
+    authors: list[str], variants: list[str], expected: list[str]
+) -> None:
+    assert list(clean_authors(authors, variants, [], "example.com")) == expected
+
+
+def test_an_organization_as_json_ld_author_yields_to_the_printed_byline() -> None:
+    import json
+
+    from workers.extract import extract_article
+
+    story = " ".join(["The council met on Tuesday to approve the budget."] * 8)
+    ld = {
+        "@type": "NewsArticle",
+        "headline": "Budget",
+        "author": {"@type": "Organization", "name": "Example News"},
+    }
+    html = (
+        f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script>'
+        '</head><body><article><h1>Budget</h1><div class="byline">By Jane Doe</div>'
+        f"<p>{story}</p></article></body></html>"
+    )
+    extracted = extract_article(html.encode(), "https://example.com/a")
+    assert extracted is not None and extracted.authors == ("Jane Doe",)

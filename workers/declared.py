@@ -82,6 +82,7 @@ def declared_metadata(tree: Any) -> dict[str, Any]:
             if h
         ],
         "authors": _json_ld_authors(ld.get("author")),
+        "author_organizations": _json_ld_authors(ld.get("author"), "Organization"),
         "author_variants": [
             *(v for k in AUTHOR_META if (v := meta.get(k)) and "://" not in v),
             *(clean_text(n.text_content()) or "" for n in tree.xpath(BYLINES)[:6]),
@@ -134,10 +135,14 @@ def _is_article(obj: dict[str, Any]) -> bool:
     )
 
 
-def _json_ld_authors(value: Any) -> list[str]:
+def _json_ld_authors(value: Any, kind: str = "Person") -> list[str]:
+    """The names of JSON-LD authors: people (and untyped ones), or organizations."""
     items = value if isinstance(value, list) else [value]
     names = []
     for item in items:
+        typed = item.get("@type") if isinstance(item, dict) else None
+        if (typed == "Organization") != (kind == "Organization"):
+            continue
         name = item.get("name") if isinstance(item, dict) else item
         cleaned = clean_text(name)
         if cleaned:

@@ -71,7 +71,12 @@ def extract_article(
         main_text = _text_of(_trafilatura(tree, url)) or main_text
     titles = [*declared["titles"], *present(getattr(doc, "title", None))]
     sites = [*declared["site_names"], *present(getattr(doc, "sitename", None))]
-    authors = declared["authors"] or split_authors(getattr(doc, "author", None))
+    # an outlet named as the JSON-LD author yields to a person's printed byline
+    authors = (
+        declared["authors"]
+        or split_authors(getattr(doc, "author", None))
+        or declared["author_organizations"]
+    )
     header = [
         *titles,
         *declared["headings"],

@@ -39,7 +39,19 @@ NOT_A_PERSON = re.compile(
     r"^(?:agencies|staff|newsroom|wires?|wire services?|news agencies)$",
     re.IGNORECASE,
 )
-NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bund\b|\by\b|\bet\b|&)\s*")
+# "and" in the languages bylines are written in
+AND = r"and|und|y|et|og|och|en|e|i|ja|и|і|та"
+NAME_SPLIT = re.compile(rf"\s*(?:,|;|&|\b(?:{AND})\b)\s*")
+JOINED = re.compile(rf"\s+(?:{AND}|&)\s+")
+# One-word parts of a byline that are a role, not a name ("Jane Doe, professor").
+ROLES = re.compile(
+    r"^(?:professor|prof|dr|correspondent|editor|reporter|writer|columnist|"
+    r"contributor|analyst|director|researcher|author|photographer|journalist|"
+    r"student|lecturer|redakteur(?:in)?|korrespondent(?:in)?|autor(?:in)?)\b",
+    re.IGNORECASE,
+)
+# "Doe, Jane" as a byline writes a name last name first.
+LAST_FIRST = re.compile(r"^(?:by\s+)?([^\W\d_][\w'’-]+),\s*([^\W\d_][\w'’-]+)$", re.I)
 TRIM = " '\"“”‘’,;:-|"
 
 
@@ -129,10 +141,14 @@ def clean_authors(
     host: str,
 ) -> tuple[str, ...]:
     """Cleaned author names; publishers dropped when a person is also named."""
+    authors = _last_first(authors, variants)
     names = [
         n
-        for n in (clean_author(a) for a in authors)
-        if n and not NOT_A_PERSON.search(n) and n.casefold() not in AGENCIES
+        for n in (clean_author(p) for a in authors for p in _people(a))
+        if n
+        and not NOT_A_PERSON.search(n)
+        and n.casefold() not in AGENCIES
+        and not ROLES.match(n)
     ]
     people = [n for n in names if not _is_site(n, site_names, host)]
     if people and len(people) < len(names):
@@ -145,6 +161,28 @@ def clean_authors(
                 name = name[: -len(site) - 1].strip(TRIM)
         cleaned.append(_page_spelling(name, variants))
     return tuple(dict.fromkeys(n for n in cleaned if n))
+
+
+def _people(author: str) -> list[str]:
+    """ "Kari Nordmann og Ola Nordmann" -> both; split only where every side is a
+    full name, so that "Staff and news service reports" or "Stiftung e V" stay."""
+    parts = JOINED.split(author)
+    full = all(len(p.split()) >= 2 and p[:1].isupper() for p in parts)
+    return parts if len(parts) > 1 and full else [author]
+
+
+def _last_first(authors: Sequence[str], variants: Sequence[str]) -> Sequence[str]:
+    """["Doe", "Jane"] split from a byline "Doe, Jane": one name, first name first."""
+    if len(authors) != 2:
+        return authors
+    for variant in variants:
+        found = LAST_FIRST.match(" ".join(variant.split()))
+        if found and [a.casefold() for a in authors] == [
+            found.group(1).casefold(),
+            found.group(2).casefold(),
+        ]:
+            return [f"{found.group(2)} {found.group(1)}"]
+    return authors
 
 
 def _page_spelling(name: str, variants: Sequence[str]) -> str:
