@@ -24,6 +24,7 @@ from dateline.demo.server import SiteHandler, serve
 from dateline.demo.site import Site
 from dateline.private_redis import free_port, ping, server_args
 from workers.models import Page, charset_of
+from workers.stages import PreparedArticle
 from workers.urls import page_key
 
 DEMO_SOURCES = ("demo-courier", "demo-ledger")
@@ -165,3 +166,29 @@ def run_dateline(
             f"{proc.stdout}\n{proc.stderr}"
         )
     return proc
+
+
+def prepare_html(
+    html: str,
+    url: str = "https://example.com/news/story",
+    fetched_at: datetime | None = None,
+) -> PreparedArticle:
+    """One page of HTML through the stage chain with the ad hoc source, as
+    `dateline extract` runs it; it must yield an article."""
+    from config.source import adhoc_source
+    from workers.stages import prepare_article
+
+    source = adhoc_source()
+    page = Page(
+        url=url,
+        final_url=url,
+        status=200,
+        body=html.encode(),
+        fetched_at=fetched_at or datetime(2024, 3, 20, tzinfo=UTC),
+        source_id=source.source_id,
+        url_key=page_key(url, source),
+        discovered_via="test",
+    )
+    prepared = prepare_article(page, source)
+    assert isinstance(prepared, PreparedArticle), prepared
+    return prepared

@@ -4,15 +4,12 @@ says it is wire copy even when no dateline opens the text; authors stay people."
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import pytest
 
-from config.source import adhoc_source
+from tests.harness import prepare_html
 from workers.agencies import agencies_named
-from workers.models import Page
-from workers.stages import PreparedArticle, prepare_article
-from workers.urls import page_key
+from workers.stages import PreparedArticle
 
 
 @pytest.mark.parametrize(
@@ -41,21 +38,7 @@ def prepared(head: str, lead: str) -> PreparedArticle:
         f"<html><head>{head}</head><body><article><h1>Budget approved</h1>"
         f"<p>{lead} {story}</p></article></body></html>"
     )
-    url = "https://example.com/news/budget"
-    source = adhoc_source()
-    page = Page(
-        url=url,
-        final_url=url,
-        status=200,
-        body=html.encode(),
-        fetched_at=datetime(2024, 3, 20, tzinfo=UTC),
-        source_id=source.source_id,
-        url_key=page_key(url, source),
-        discovered_via="test",
-    )
-    found = prepare_article(page, source)
-    assert isinstance(found, PreparedArticle)
-    return found
+    return prepare_html(html, "https://example.com/news/budget")
 
 
 def test_a_byline_that_is_only_an_agency_makes_the_record_wire_copy() -> None:

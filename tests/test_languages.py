@@ -3,15 +3,10 @@ may fail a record."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from config.source import adhoc_source
+from tests.harness import prepare_html
 from workers.languages import parser_language, parser_languages
-from workers.models import Page
-from workers.stages import PreparedArticle, prepare_article
-from workers.urls import page_key
 
 
 @pytest.mark.parametrize(
@@ -53,20 +48,7 @@ def test_no_declared_language_fails_a_record(declared: str) -> None:
         '<p class="date">19 March 2024</p>'
         f"<p>{story}</p></article></body></html>"
     )
-    url = "https://example.com/news/budget"
-    source = adhoc_source()
-    page = Page(
-        url=url,
-        final_url=url,
-        status=200,
-        body=html.encode(),
-        fetched_at=datetime(2024, 3, 20, tzinfo=UTC),
-        source_id=source.source_id,
-        url_key=page_key(url, source),
-        discovered_via="test",
-    )
-    prepared = prepare_article(page, source)
-    assert isinstance(prepared, PreparedArticle)
+    prepared = prepare_html(html, "https://example.com/news/budget")
     assert prepared.article.published_local == "2024-03-19"
 
 
@@ -97,20 +79,7 @@ def language_of(lang_attribute: str, text: str) -> str | None:
     html = (
         f"<html{lang}><body><article><h1>News</h1><p>{text}</p></article></body></html>"
     )
-    url = "https://example.com/news/story"
-    source = adhoc_source()
-    page = Page(
-        url=url,
-        final_url=url,
-        status=200,
-        body=html.encode(),
-        fetched_at=datetime(2024, 3, 20, tzinfo=UTC),
-        source_id=source.source_id,
-        url_key=page_key(url, source),
-        discovered_via="test",
-    )
-    prepared = prepare_article(page, source)
-    assert isinstance(prepared, PreparedArticle)
+    prepared = prepare_html(html)
     return prepared.article.language
 
 
