@@ -246,3 +246,22 @@ def test_normalized_text_folds_every_kind_of_whitespace_to_one_space() -> None:
     # non-breaking, thin and ideographic spaces, tabs and blank lines, as pages mix them
     text = "\u00a0 Kyiv\u2009said\t\ton\u3000Tuesday\n\n\nit  was\u2028working. \n"
     assert normalized_text(text) == "kyiv said on tuesday it was working."
+
+
+def test_decisions_carry_redis_order_across_workers(
+    redis: Redis, redis_url: str
+) -> None:
+    """Each batch of decisions and Redis's clock run as one transaction: the
+    times order every worker's decisions as Redis took them, which is the order
+    a rebuild replays (records are stamped with it, not with a worker's clock)."""
+    worker_a = DedupeIndex(redis, 0.4)
+    worker_b = DedupeIndex(Redis.from_url(redis_url), 0.4)  # its own connection
+    [first] = worker_a.decide_many([("aa" * 10, "11" * 16, sig(STORY))])
+    copy, third = worker_b.decide_many(
+        [
+            ("bb" * 10, "22" * 16, sig(STORY + " Updated.")),
+            ("cc" * 10, "33" * 16, sig(OTHER)),
+        ]
+    )
+    assert copy.original_id == "aa" * 10
+    assert first.decided_at < copy.decided_at < third.decided_at

@@ -28,6 +28,7 @@ import struct
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rensa import RMinHash
@@ -146,6 +147,7 @@ class Decision:
     dup_kind: str | None  # None, "exact" or "near"
     similarity: float  # estimated Jaccard with the original (1.0 for itself)
     known: bool  # this article was already indexed: a re-run or a revision
+    decided_at: datetime  # Redis's clock when decided: the order of all decisions
 
 
 def shingles(normalized: str, size: int = SHINGLE) -> list[str]:
@@ -213,21 +215,26 @@ class DedupeIndex:
         self, articles: Sequence[tuple[str, str, Signature]]
     ) -> list[Decision]:
         """`decide` for each (article_id, content_hash, signature), in order, in
-        one round trip: each decision is still its own atomic script run, and
-        sees the ones before it."""
+        one round trip. The decisions and Redis's clock run as one transaction,
+        so their times order every worker's decisions as Redis took them (a
+        rebuild replays them in that order)."""
         if not articles:
             return []
-        pipe = self.redis.pipeline(transaction=False)
+        pipe = self.redis.pipeline(transaction=True)
         for article_id, content_hash, signature in articles:
             self._call(article_id, content_hash, signature, pipe)
+        pipe.time()
+        *results, (seconds, micros) = pipe.execute()
+        clock = datetime.fromtimestamp(seconds, UTC) + timedelta(microseconds=micros)
         return [
             Decision(
                 original_id=bytes(orig).hex(),
                 dup_kind=KIND[bytes(kind)],
                 similarity=int(pct) / 100,
                 known=bool(known),
+                decided_at=clock + timedelta(microseconds=i),  # in the batch's order
             )
-            for kind, orig, pct, known in pipe.execute()
+            for i, (kind, orig, pct, known) in enumerate(results)
         ]
 
     def _call(

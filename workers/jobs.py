@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from rq import get_current_job
@@ -184,7 +183,7 @@ def _add_article(
         similarity=decision.similarity if copy else None,
         cluster_id=decision.original_id,
         article=ready.article,
-        stored_at=datetime.now(UTC),
+        stored_at=decision.decided_at,  # a rebuild replays decisions in this order
         minhash=signature.hex,
     )
     batch.articles.append(stored)
