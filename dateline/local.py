@@ -50,12 +50,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     batch: list[Page] = []
     count = 0
     warc = WarcCounts()
+    configured: list[SourceConfig] = []  # read once, at the first WARC
     for item in _inputs(args):
         try:
             if is_warc(item.path):
                 fallback = sources.get(item.source_id) if sources.named(item) else None
+                configured = configured or list(load_sources().values())
                 pages: Iterator[Page] = read_warc(
-                    item.path, _by_domain(fallback), warc, settings.MAX_PAGE_BYTES
+                    item.path,
+                    _by_domain(configured, fallback),
+                    warc,
+                    settings.MAX_PAGE_BYTES,
                 )
             elif not sources.named(item):
                 raise UsageError(
@@ -191,10 +196,9 @@ class _Sources:
 
 
 def _by_domain(
-    fallback: SourceConfig | None,
+    configured: list[SourceConfig], fallback: SourceConfig | None
 ) -> Callable[[str], SourceConfig | None]:
     """URL -> the configured source whose domains hold it, else `fallback`."""
-    configured = list(load_sources().values())
 
     def pick(url: str) -> SourceConfig | None:
         found = next(

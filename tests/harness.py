@@ -20,11 +20,12 @@ from pathlib import Path
 from redis import Redis
 
 from config.loader import SOURCES_DIR, load_source
+from config.source import adhoc_source
 from dateline.demo.server import SiteHandler, serve
 from dateline.demo.site import Site
 from dateline.private_redis import free_port, ping, server_args
 from workers.models import Page, charset_of
-from workers.stages import PreparedArticle
+from workers.stages import PreparedArticle, prepare_article
 from workers.urls import page_key
 
 DEMO_SOURCES = ("demo-courier", "demo-ledger")
@@ -175,9 +176,6 @@ def prepare_html(
 ) -> PreparedArticle:
     """One page of HTML through the stage chain with the ad hoc source, as
     `dateline extract` runs it; it must yield an article."""
-    from config.source import adhoc_source
-    from workers.stages import prepare_article
-
     source = adhoc_source()
     page = Page(
         url=url,

@@ -13,20 +13,14 @@ from workers.agencies import agencies_named
 from workers.models import Credits
 from workers.places import is_region
 
+ROLES = r"reporting|writing|written|editing|compiled|graphics?|research"
 CREDITS = re.compile(
-    r"\(\s*((?:additional\s+)?(?:reporting|writing|editing|compiled|written|"
-    r"graphics?|research)\s+by\b[^()]*)\)",
-    re.IGNORECASE,
+    rf"\(\s*((?:additional\s+)?(?:{ROLES})\s+by\b[^()]*)\)", re.IGNORECASE
 )
-ROLE = re.compile(
-    r"^(?P<role>(?:additional\s+)?reporting|writing|written|editing|compiled|"
-    r"graphics?|research)\s+by\s+",
-    re.IGNORECASE,
-)
+ROLE = re.compile(rf"^(?P<role>(?:additional\s+)?reporting|{ROLES})\s+by\s+", re.I)
 # The same line without parentheses, as reuters.com prints it: one of the last lines.
 CREDIT_LINE = re.compile(
-    r"(?im)^[ \t]*((?:additional\s+)?(?:reporting|writing|editing|compiled|written|"
-    r"graphics?|research)\s+by\b[^\n()]*?)[ \t]*$"
+    rf"(?im)^[ \t]*((?:additional\s+)?(?:{ROLES})\s+by\b[^\n()]*?)[ \t]*$"
 )
 LAST_LINES = 3
 CONTACT = re.compile(r"^\s*\(\((?:[^()]*@[^()]*)\)\)\s*$|^\s*\(\([^()]*\)\)\s*$")

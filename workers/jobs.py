@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from redis import Redis
 from rq import get_current_job
 from rq.timeouts import JobTimeoutException
 
@@ -68,7 +69,7 @@ def ingest_pages(payloads: list[dict[str, Any]]) -> dict[str, Any]:
     pending: list[tuple[dict[str, Any], PreparedArticle, Future[Signature]]] = []
     for i, payload in enumerate(payloads):
         try:
-            if (ready := _prepare(payload, bodies[i], batch)) is not None:
+            if (ready := _prepare(payload, bodies[i], redis, batch)) is not None:
                 # signed on the signing thread while the next page extracts
                 pending.append((payload, ready, sign_later(ready.found.normalized)))
         except (StageError, JobTimeoutException) as exc:
@@ -107,7 +108,7 @@ def ingest_pages(payloads: list[dict[str, Any]]) -> dict[str, Any]:
         batch.outcomes[batch.article_outcome[stored.article_id]]["change"] = change
     if batch.failed and len(payloads) == 1:
         _fail_job(batch.failed[0][1])
-    _requeue_rest(batch)
+    _requeue_rest(redis, batch)
     return {
         "pages": len(payloads),
         "outcomes": batch.outcomes,
@@ -130,7 +131,7 @@ def _readable(payloads: Any) -> bool:
 
 
 def _prepare(
-    payload: dict[str, Any], body: bytes | None, batch: Batch
+    payload: dict[str, Any], body: bytes | None, redis: Redis, batch: Batch
 ) -> PreparedArticle | None:
     """One page through the stage chain; a page that yields no article is added
     to the batch as skipped (None)."""
@@ -144,7 +145,7 @@ def _prepare(
         source = connections.source(page.source_id)
     if body is None:
         # its body goes when its record is written: a job run again after that
-        if queueing.is_recorded(connections.redis(), page.url_key):
+        if queueing.is_recorded(redis, page.url_key):
             batch.outcomes.append({"url": page.url, "outcome": "already_recorded"})
             return None
         raise StageError("load", f"the page body {payload['body_key']} is gone")
@@ -202,7 +203,7 @@ def _outcome(stored: StoredArticle) -> str:
     return f"{stored.dup_kind}_copy" if stored.duplicate_of else "stored"
 
 
-def _requeue_rest(batch: Batch) -> None:
+def _requeue_rest(redis: Redis, batch: Batch) -> None:
     """Failed pages of a job of several, each alone; unfinished ones, together."""
     if not batch.failed and not batch.unfinished:
         return
@@ -216,7 +217,7 @@ def _requeue_rest(batch: Batch) -> None:
     groups = [[p] for p, _ in batch.failed]
     if batch.unfinished:
         groups.append(batch.unfinished)
-    queueing.requeue_pages(connections.redis(), groups)
+    queueing.requeue_pages(redis, groups)
 
 
 def _fail_job(exc: StageError) -> None:

@@ -140,8 +140,8 @@ def resolve_place(
     if not candidates:
         return None
     pool = _pinned(candidates, region, admin1)
-    us_wire = agency_country == "US" and not region and pool is candidates
-    if us_wire and folded not in AP_US_CITIES:  # AP would have named the state
+    if agency_country == "US" and not region and folded not in AP_US_CITIES:
+        # AP would have named the state of any other US place
         pool = [c for c in pool if c["countrycode"] != "US"] or pool
     best = _choose(pool, folded, [c for c in (agency_country, source_country) if c])
     pinned = admin1 and best["admin1code"] == admin1[1]

@@ -44,7 +44,7 @@ class PreparedArticle:
     url_keys: frozenset[str]  # requested, final and canonical URL: none to refetch
     timings: dict[str, float] = field(default_factory=dict)  # ms per stage
 
-    def record(self, stored_at: datetime | None = None) -> StoredArticle:
+    def record(self) -> StoredArticle:
         """The article as an original of its own (before any dedupe decision)."""
         return StoredArticle(
             article_id=self.article_id,
@@ -54,7 +54,7 @@ class PreparedArticle:
             similarity=None,
             cluster_id=self.article_id,
             article=self.article,
-            stored_at=stored_at or datetime.now(UTC),
+            stored_at=datetime.now(UTC),
         )
 
 
@@ -90,11 +90,10 @@ def prepare_article(
 def warm_up() -> None:
     """Import and exercise every stage once (dateparser's languages, the
     gazetteer, trafilatura), so forked workers share what it loaded."""
-    from workers import dates, gazetteer, languages
+    from workers import dates, gazetteer
 
-    dates.warm()
-    gazetteer.warm()
-    languages.detect_language("Warm-up words for the language identifier. " * 8)
+    dates.warm()  # the page below has no date to parse
+    gazetteer.warm()  # ...nor a dateline; its text loads the language model
     paragraph = "<p>" + "Warm-up words for the extractor. " * 20 + "</p>"
     url = "http://localhost/warm-up"
     source = adhoc_source()
