@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from redis import Redis
 from rq import SimpleWorker
 from rq.registry import FailedJobRegistry
@@ -16,7 +15,7 @@ from dateline.demo.stories import SEED_TITLE, seed_story
 from dateline.operate import failed_jobs, requeue, traceback_of
 from dateline.work import DatelineWorker
 from tests.harness import demo_page
-from workers import jobs, keys, settings, stages
+from workers import jobs, keys, settings
 from workers.models import Page
 from workers.queueing import IngestQueue, ingest_queue, pack_body, unpack_body
 from workers.store import open_store
@@ -285,39 +284,3 @@ def test_a_body_waits_packed_and_comes_back_intact(demo_site: Site) -> None:
     packed = pack_body(body)
     assert len(packed) < len(body) / 2 and unpack_body(packed) == body
     assert unpack_body(body) == body  # queued raw, before packing: passes through
-
-
-@pytest.mark.slow
-def test_a_page_that_runs_out_the_jobs_time_fails_alone_and_the_rest_go_on(
-    demo_site: Site, dateline_env: dict, redis: Redis, monkeypatch: Any
-) -> None:
-    monkeypatch.setattr(settings, "JOB_TIMEOUT", 1)  # the jobs it queues again, too
-    # no retries: the page queued again alone fails once, straight to the registry
-    # (a retry waits on RQ's scheduler, which a burst worker may not wait for)
-    monkeypatch.setattr(settings, "RETRY_INTERVALS", ())
-    stages.warm_up()  # the job's second should go to its pages, not to imports
-    good = courier_pages(demo_site, 2)
-    # 40,000 short paragraphs keep the extractor busy for seconds (it grows with
-    # the square of their number), far past the job's one second
-    heavy = Page(
-        url=demo_site.base + "/courier/news/2024/03/19/very-long-report",
-        final_url=demo_site.base + "/courier/news/2024/03/19/very-long-report",
-        status=200,
-        body=(
-            "<html><body><article><h1>A very long report</h1>"
-            + "<p>The council debated the budget.</p>" * 40_000
-            + "</article></body></html>"
-        ).encode(),
-        fetched_at=FETCHED,
-        source_id="demo-courier",
-        url_key="very-long-report",
-        discovered_via="test",
-    )
-    IngestQueue(redis, job_timeout=1, pages_per_job=3).enqueue(
-        [good[0], heavy, good[1]]
-    )
-    assert ingest_queue(redis, "ingest").count == 1
-    work(redis)
-    [failed] = failed_jobs(redis, "ingest")
-    assert (failed.stage, failed.url) == ("timeout", heavy.url)
-    assert sorted(r["url"] for r in records()) == sorted(p.url for p in good)
