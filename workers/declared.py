@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from workers.headings import headings
+
 ARTICLE_TYPES = {
     "article",
     "newsarticle",
@@ -76,7 +78,9 @@ def declared_metadata(tree: Any) -> dict[str, Any]:
             meta.get("twitter:title"),
             tree.findtext(".//head/title"),
         ),
-        "headings": [
+        "headings": headings(tree),
+        # every <h1> as its text runs, kicker and all: lines the body may repeat
+        "heading_lines": [
             h
             for h in (clean_text(n.text_content()) for n in tree.xpath("//h1")[:5])
             if h

@@ -80,6 +80,7 @@ def extract_article(
     header = [
         *titles,
         *declared["headings"],
+        *declared["heading_lines"],
         *authors,
         *(raw for where, raw in declared["dates"] if where == "visible"),
     ]

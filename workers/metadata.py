@@ -98,6 +98,19 @@ def strip_site_name(title: str, site_names: Sequence[str], host: str) -> str:
     return title[start:end].strip() if 0 <= start < end else " - ".join(parts)
 
 
+def _without_kicker(heading: str, titles: Sequence[str]) -> str:
+    """'Local News | Brothel busted' -> 'Brothel busted' when a meta title is the
+    heading's tail: the words before it are a kicker the template put in the <h1>."""
+    folded = _fold(heading)
+    for title in titles:
+        tail = _fold(title)
+        if len(tail) >= 12 and folded.endswith(tail) and len(folded) > len(tail):
+            kicker = folded[: -len(tail)]
+            if len(kicker.split()) <= 6 and len(folded) == len(heading):
+                return heading[len(kicker) :].strip()  # the heading's own spelling
+    return heading
+
+
 def clean_title(
     candidates: Sequence[str],
     headings: Sequence[str],
@@ -116,7 +129,7 @@ def clean_title(
             if any(_fold(h) in _fold(t) or _fold(t) in _fold(h) for t in titles)
         ]
         if agreeing:
-            return agreeing[0]
+            return _without_kicker(agreeing[0], titles)
         if not titles or len(h1s) == 1:
             return h1s[0]
     return strip_site_name(titles[0], site_names, host) if titles else None
