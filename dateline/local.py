@@ -89,7 +89,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
     """One input -> {"input", "status", ...record fields} or an error message."""
-    from workers.models import SkippedPage
+    from workers.models import SkippedPage, declared_record
     from workers.stages import prepare_article
 
     try:
@@ -103,7 +103,10 @@ def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
             "error": f"{type(exc).__name__}: {exc}",
         }
     if isinstance(prepared, SkippedPage):
-        return {"input": item.path, "url": item.url, "status": prepared.outcome}
+        found = {"input": item.path, "url": item.url, "status": prepared.outcome}
+        if prepared.declared is not None:  # no article, but a title, a date...
+            found |= declared_record(prepared.declared)
+        return found
     record = prepared.record().to_record()
     record.pop("stored_at")
     return {"input": item.path, "status": "ok", **record, "timings": prepared.timings}

@@ -104,6 +104,9 @@ def test_extract_local_pages_plain_gz_and_broken(
     assert rows["seed.html.gz"]["source_id"] == "demo-courier"
     assert "São Paulo" in rows["cafe.html"]["text"]
     assert rows["live.html"]["status"] == "no_article"
+    # unseen-pages issue, kind 11: a page with no article still shows its title
+    assert rows["live.html"]["title"] == "LIVE: Parliament session"
+    assert "text" not in rows["live.html"]
     assert rows["missing.html"]["status"] == "error"
     assert "missing.html" in rows["missing.html"]["error"]
 

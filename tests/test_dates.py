@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from workers.dates import choose_published, parse_date, parse_published
+from workers.languages import date_order
 
 FETCHED = datetime(2024, 3, 19, 12, 0, tzinfo=UTC)
 
@@ -224,7 +225,7 @@ def test_a_printed_date_counts_as_one_kind_of_evidence() -> None:
     assert published is not None and published.day == "2022-12-21"
     # the same element as <time> and as printed text is one kind, not two
     alone = parse_published(
-        [("time", "2022-12-21"), ("visible", "21.12.2022"), candidates[-1]],
+        [("time", "2022-12-19"), ("visible", "19.12.2022"), candidates[-1]],
         ("de",),
         "Europe/Zurich",
         FETCHED,
@@ -312,3 +313,123 @@ def test_a_date_with_a_time_is_still_a_date(raw: str, day: str) -> None:
     fetched = datetime(2024, 3, 20, 12, tzinfo=UTC)
     parsed = parse_date(raw, ("en", "de"), "UTC", fetched)
     assert parsed is not None and parsed.day == day
+
+
+# Kind 11 of the unseen-pages issue: dates that held the wrong day or lost their time.
+
+
+def test_a_later_declared_day_beats_the_oldest_date_htmldate_found() -> None:
+    """htmldate's original-date search takes the oldest date it sees: a "first
+    published" note years back, a photo caption. When no declared string or URL
+    names that day and the publisher declares a later one, the declared day wins."""
+    published = parse_published(
+        [
+            ("time", "2022-01-25T09:00:00+01:00"),
+            ("htmldate", "2022-01-21T00:00:00"),
+        ],
+        ("de",),
+        "Europe/Berlin",
+        FETCHED,
+    )
+    assert published is not None and published.day == "2022-01-25"
+    # ...but a URL minted on htmldate's day keeps it
+    kept = parse_published(
+        [
+            ("time", "2022-01-25T09:00:00+01:00"),
+            ("url", "2022-01-21"),
+            ("htmldate", "2022-01-21T00:00:00"),
+        ],
+        ("de",),
+        "Europe/Berlin",
+        FETCHED,
+    )
+    assert kept is not None and kept.day == "2022-01-21"
+
+
+def test_a_live_blogs_json_ld_start_beats_its_last_update() -> None:
+    """LiveBlogPosting: og/article times move with every update, htmldate reads
+    them; the JSON-LD datePublished is when coverage began."""
+    published = parse_published(
+        [
+            ("json-ld:live", "2024-03-18T06:00:00+00:00"),
+            ("meta:article:published_time", "2024-03-19T21:40:00+00:00"),
+            ("htmldate", "2024-03-19T21:40:00+0000"),
+        ],
+        ("en",),
+        "UTC",
+        FETCHED,
+    )
+    assert published is not None and published.raw == "2024-03-18T06:00:00+00:00"
+
+
+def test_a_print_editions_day_yields_to_the_timed_online_date_before_it() -> None:
+    """Newspapers date a story's print edition the day after it went online."""
+    published = parse_published(
+        [
+            ("json-ld", "2024-03-18T19:30:00+01:00"),
+            ("htmldate", "2024-03-19T00:00:00"),
+        ],
+        ("de",),
+        "Europe/Berlin",
+        FETCHED,
+    )
+    assert published is not None
+    assert published.local == "2024-03-18T19:30:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("candidates", "local"),
+    [
+        (  # a printed German timestamp behind a label
+            [
+                ("htmldate", "2024-03-03T00:00:00"),
+                ("visible", "erstellt: 3. März 2024, 09:10"),
+            ],
+            "2024-03-03T09:10:00+01:00",
+        ),
+        (  # a <time> with a day only, and the JSON-LD instant in UTC
+            [
+                ("json-ld", "2024-03-02T23:30:00Z"),
+                ("time", "2024-03-03"),
+            ],
+            "2024-03-03T00:30:00+01:00",
+        ),
+    ],
+)
+def test_a_day_takes_its_time_from_a_string_naming_the_same_day(
+    candidates: list[tuple[str, str]], local: str
+) -> None:
+    published = parse_published(candidates, ("de",), "Europe/Berlin", FETCHED)
+    assert published is not None and published.local == local
+
+
+def test_a_label_before_a_printed_date_is_read_past_and_kept() -> None:
+    parsed = parse_date("Published: March 3, 2024 9:10 am", ("en",), "UTC", FETCHED)
+    assert parsed is not None and parsed.local == "2024-03-03T09:10:00+00:00"
+    assert parsed.raw == "Published: March 3, 2024 9:10 am"
+
+
+@pytest.mark.parametrize(
+    ("language", "declared", "host", "order"),
+    [
+        ("de", "en", "www.spiegel.de", "DMY"),  # a German page, English template
+        ("en", "en-GB", "example.com", "DMY"),
+        ("en", None, "www.bbc.co.uk", "DMY"),
+        ("en", None, "www.abc.net.au", "DMY"),
+        ("en", "en-US", "example.com", "MDY"),
+        ("en", None, "example.com", "MDY"),
+        ("en", None, "startup.io", "MDY"),  # a domain sold worldwide says nothing
+        ("zh", None, "news.example.cn", "YMD"),
+        ("xx", None, "example.com", None),
+    ],
+)
+def test_numeric_dates_follow_the_pages_language_and_region(
+    language: str, declared: str | None, host: str, order: str | None
+) -> None:
+    assert date_order(language, declared, host) == order
+
+
+def test_a_german_page_read_with_an_english_source_is_read_day_first() -> None:
+    order = date_order("de", None, "example.de")
+    parsed = parse_date("03.04.2024 10:00", ("de", "en"), "UTC", FETCHED, order)
+    assert parsed is not None and parsed.day == "2024-04-03"

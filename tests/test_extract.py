@@ -86,9 +86,13 @@ def test_json_ld_headline_author_and_date(demo_site: Site) -> None:
     assert article.authors == ("Ledger wire desk",)
 
 
-def test_a_page_without_an_article_is_none(demo_site: Site) -> None:
+def test_a_page_without_an_article_says_so_and_keeps_its_title(
+    demo_site: Site,
+) -> None:
     body = demo_site.pages[demo_site.no_article_path][1]
-    assert extract_article(body, "http://x/") is None
+    article = extract_article(body, "http://x/")
+    assert article is not None and not article.has_article
+    assert "LIVE: Parliament session" in article.headings
 
 
 def test_malformed_html_still_yields_its_article(demo_site: Site) -> None:

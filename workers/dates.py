@@ -6,63 +6,32 @@ structured strings (JSON-LD, article:published_time, <time datetime>), then the
 dateline's date, then visible date strings and the URL's. When a structured string
 names the same day as htmldate, it is kept: it carries the time and the zone. When
 more kinds of evidence (JSON-LD, meta tags, the printed date, the URL) agree on
-another day than on htmldate's, and at least two do, that day wins.
+another day than on htmldate's, and at least two do, that day wins. A live blog's
+JSON-LD start beats them all (its meta tags move with each update), and a day-only
+choice takes the time of day from a string that names the same day.
 
-ISO strings are read by `fromisoformat`; anything else by dateparser, always with
-the page's languages, the source's timezone and date order, and the fetch time as
-the base for relative dates ("2 hours ago"). A naive time is read in the source's
-timezone; a date without a time names a day, not an instant. Dates more than a day
-after the fetch, or before 1990, are refused and reported.
+Each string is read by `workers.date_strings`. Dates more than a day after the
+fetch, or before 1990, are refused and reported.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import dateparser
-
-from workers.languages import parser_languages
+from workers.date_strings import ParsedDate, parse_date
 
 logger = logging.getLogger(__name__)
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
-MAX_DATE_STRING = 80
-ISO_DATE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-    r"\s*(?:Z|[+-]\d{2}:?\d{2})?$"
-)
-HTMLDATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4}$")
-# A time of day and nothing else ("9:05 PM", "21:05 Uhr"): dateparser would date it
-# today, which is no publication date.
-TIME_ONLY = re.compile(
-    r"^\W*(?:\d{1,2}(?:[:h]\d{2}|\.\d{2}(?=\s*(?:[ap]\.?\s?m\b|uhr)))(?::\d{2})?"
-    r"\s*(?:[ap]\.?\s?m\b\.?)?|\d{1,2}\s*[ap]\.?\s?m\b\.?)"
-    r"\s*(?:uhr|h|utc|gmt|[a-z]{1,4}t)?\W*$",
-    re.IGNORECASE,
-)
-HAS_TIME = re.compile(r"\d{1,2}[:.h]\d{2}|\d\s*[ap]\.?m\b", re.IGNORECASE)
 ANCHOR = "htmldate"
+LIVE = "json-ld:live"  # a live blog's start, as its JSON-LD declares it
 STRUCTURED = ("json-ld", "meta", "time")  # prefixes of candidate sources
 KIND = {"json-ld": "json-ld", "meta": "meta", "url": "url"}  # else printed on the page
-
-
-@dataclass(frozen=True)
-class ParsedDate:
-    value: datetime  # aware, UTC
-    local: str  # ISO in the zone it was stated or assumed in; a bare date for a day
-    raw: str
-    source: str  # where the raw string was found
-    tz_source: str  # "explicit" (the string says), "assumed" (source's zone), "none"
-
-    @property
-    def day(self) -> str:
-        return self.local[:10]
 
 
 @dataclass
@@ -104,18 +73,69 @@ def choose_published(
 
     structured = found(*STRUCTURED)
     anchor = next(iter(found(ANCHOR)), None)
-    chosen = None
+    # htmldate reads a live blog's last update: its JSON-LD start comes first
+    chosen = next(iter(found(LIVE)), None) or _pick(anchor, structured, found)
+    if chosen is not None:
+        chosen = _with_time(chosen, structured, timezone, found)
+        choice.published = _localest(chosen, structured, timezone, found)
+    return choice
+
+
+def _pick(
+    anchor: ParsedDate | None,
+    structured: Sequence[ParsedDate],
+    found: Callable[..., list[ParsedDate]],
+) -> ParsedDate | None:
     if anchor is not None:
         chosen = _most_supported(anchor, [*structured, *found("url")], found)
         if chosen is None:
             chosen = next((p for p in structured if _same_day(p, anchor)), anchor)
-    elif structured:
-        chosen = structured[0]
-    else:  # the rest, in their order: the dateline, printed dates, the URL
-        chosen = next(iter(found("dateline", "visible", "url")), None)
-    if chosen is not None:
-        choice.published = _localest(chosen, structured, timezone, found)
-    return choice
+        if chosen.tz_source == "none":
+            chosen = next((p for p in structured if _online_first(p, chosen)), chosen)
+        if chosen is anchor and not _named(anchor, [*structured, *found("url")]):
+            # htmldate takes the oldest date it sees ("first published" years
+            # ago, a photo caption): a later day the publisher declares wins
+            later = (p for p in structured if p.value.date() > anchor.value.date())
+            chosen = next(later, anchor)
+        return chosen
+    if structured:
+        return structured[0]
+    # the rest, in their order: the dateline, printed dates, the URL
+    return next(iter(found("dateline", "visible", "url")), None)
+
+
+def _named(anchor: ParsedDate, evidence: Sequence[ParsedDate]) -> bool:
+    return any(_same_day(p, anchor) for p in evidence)
+
+
+def _online_first(declared: ParsedDate, day: ParsedDate) -> bool:
+    """A timed JSON-LD date the day before a day-only one: the story went online
+    the evening before the print edition that carries the later day."""
+    return (
+        declared.source.startswith("json-ld")
+        and declared.tz_source != "none"
+        and (day.value.date() - declared.value.date()).days == 1
+    )
+
+
+def _with_time(
+    chosen: ParsedDate,
+    structured: Sequence[ParsedDate],
+    timezone: str,
+    found: Callable[[str], list[ParsedDate]],
+) -> ParsedDate:
+    """A day-only choice takes its time of day from a string naming the same day:
+    a JSON-LD or <time> instant, else a printed "erstellt: 3. März 2024, 09:10"."""
+    if chosen.tz_source != "none":
+        return chosen
+    zone = ZoneInfo(timezone)
+    for other in [*structured, *found("visible")]:
+        if other.tz_source != "none" and chosen.day in (
+            other.day,
+            other.value.astimezone(zone).date().isoformat(),
+        ):
+            return other
+    return chosen
 
 
 def _checked(
@@ -211,100 +231,6 @@ def parse_published(
     return choose_published(
         candidates, languages, timezone, fetched_at, date_order
     ).published
-
-
-def parse_date(
-    raw: str,
-    languages: tuple[str, ...],
-    timezone: str,
-    fetched_at: datetime,
-    date_order: str | None = None,
-    source: str = "",
-) -> ParsedDate | None:
-    """One raw string -> ParsedDate, or None when it is not a date."""
-    raw = " ".join((raw or "").split())
-    odd = not raw or len(raw) > MAX_DATE_STRING or not any(c.isdigit() for c in raw)
-    if odd and not _is_relative(raw) or TIME_ONLY.match(raw):
-        return None  # never feed dateparser junk: it is slow on it and guesses
-    zone = ZoneInfo(timezone)
-    value = _iso(raw)
-    if value is None:
-        settings = {
-            "TIMEZONE": timezone,
-            "RETURN_AS_TIMEZONE_AWARE": True,
-            "RELATIVE_BASE": fetched_at.astimezone(zone).replace(tzinfo=None),
-            "PREFER_DATES_FROM": "past",
-        }
-        if date_order:
-            settings["DATE_ORDER"] = date_order
-        # a code the parser does not know would fail the whole call
-        known = parser_languages(tuple(languages)) or ("en",)
-        value = dateparser.parse(raw, languages=list(known), settings=settings)
-        if value is None:
-            return None
-        if not HAS_TIME.search(raw) and not _is_relative(raw):
-            return _day(value, raw, source)
-        tz_source = "explicit" if _has_explicit_zone(raw) else "assumed"
-        return _instant(value, raw, source, tz_source)
-    if len(raw) == 10 or (
-        value.tzinfo is None
-        and value.time() == datetime.min.time()
-        and "T00:00:00" in raw
-    ):
-        return _day(value, raw, source)  # htmldate writes a bare day as midnight
-    if value.tzinfo is None:
-        return _instant(value.replace(tzinfo=zone), raw, source, "assumed")
-    return _instant(value, raw, source, "explicit")
-
-
-def _iso(raw: str) -> datetime | None:
-    text = raw.replace("Z", "+00:00")
-    # htmldate's %z has no colon: 2024-03-19T09:42:00+0000
-    if not ISO_DATE.match(raw) and not HTMLDATE_ISO.match(raw):
-        return None
-    try:
-        return datetime.fromisoformat(text.replace(" ", "T", 1))
-    except ValueError:
-        return None
-
-
-def _instant(value: datetime, raw: str, source: str, tz_source: str) -> ParsedDate:
-    return ParsedDate(
-        value=value.astimezone(UTC),
-        local=value.isoformat(),
-        raw=raw,
-        source=source,
-        tz_source=tz_source,
-    )
-
-
-def _day(value: datetime, raw: str, source: str) -> ParsedDate:
-    # A date without a time names a calendar day, not an instant: converting its
-    # local midnight to UTC would move it to the day before east of Greenwich.
-    day = datetime(value.year, value.month, value.day, tzinfo=UTC)
-    return ParsedDate(
-        value=day,
-        local=day.date().isoformat(),
-        raw=raw,
-        source=source,
-        tz_source="none",
-    )
-
-
-def _is_relative(raw: str) -> bool:
-    return (
-        bool(raw)
-        and len(raw) <= MAX_DATE_STRING
-        and bool(
-            re.search(r"\b(ago|yesterday|today|hours?|minutes?)\b", raw, re.IGNORECASE)
-        )
-    )
-
-
-def _has_explicit_zone(raw: str) -> bool:
-    return bool(
-        re.search(r"(?:\b(?:UTC|GMT|Z)\b|[+-]\d{2}:?\d{2}\b|\b[A-Z]{2,4}T\b)", raw)
-    )
 
 
 def warm() -> None:

@@ -60,7 +60,9 @@ def declared_metadata(tree: Any) -> dict[str, Any]:
     ld = next(_json_ld_articles(tree), {})
     dates: list[tuple[str, str]] = []
     if isinstance(ld.get("datePublished"), str):
-        dates.append(("json-ld", ld["datePublished"]))
+        # a live blog's meta tags move with each update; its JSON-LD start does not
+        label = "json-ld:live" if _is_live(ld) else "json-ld"
+        dates.append((label, ld["datePublished"]))
     for name, label in DATE_META:
         if meta.get(name):
             dates.append((label, meta[name]))
@@ -137,6 +139,12 @@ def _is_article(obj: dict[str, Any]) -> bool:
     return any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds) and (
         "headline" in obj or "datePublished" in obj
     )
+
+
+def _is_live(obj: dict[str, Any]) -> bool:
+    kinds = obj.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return any(isinstance(k, str) and k.lower() == "liveblogposting" for k in kinds)
 
 
 def _json_ld_authors(value: Any, kind: str = "Person") -> list[str]:

@@ -4,8 +4,9 @@ Decoding is `workers.decode`'s (the browser's order, the bytes trusted where
 they contradict the declaration, mojibake repaired). The body comes from
 trafilatura (comments off); titles, authors, dates and the canonical URL come
 from what the publisher declares (`workers.declared`: JSON-LD, meta tags, <time>)
-first and trafilatura's metadata second. A page without an article body returns
-None: the caller records it as `no_article`.
+first and trafilatura's metadata second. A page whose body is too short to be an
+article still yields what it declares, with `has_article` False: the caller
+records it as `no_article`. Bytes that hold no HTML at all return None.
 """
 
 from __future__ import annotations
@@ -85,8 +86,6 @@ def extract_article(
         *(raw for where, raw in declared["dates"] if where == "visible"),
     ]
     body_text = _drop_header_lines(_drop_caption_lines(main_text), header)
-    if len(body_text) < MIN_ARTICLE_CHARS:
-        return None
     dates = list(declared["dates"])
     if found := URL_DATE.search(urlsplit(url).path):
         year, _, month, day, month8, day8 = found.groups()
@@ -107,6 +106,7 @@ def extract_article(
         canonical_hint=declared["canonical"],
         date_candidates=tuple(dates),
         encoding=encoding,
+        has_article=len(body_text) >= MIN_ARTICLE_CHARS,
     )
 
 

@@ -106,3 +106,35 @@ def article_language(declared: str | None, text: str) -> str | None:
     if found and (base is None or (found[1] >= SURE and found[0] != base)):
         return found[0]
     return base
+
+
+# Country-code domains whose country code is not the region's ISO code.
+TLD_REGION = {"uk": "GB"}
+# Country-code domains sold worldwide, which say nothing of the publisher's country.
+GENERIC_TLDS = {"io", "co", "me", "tv", "ai", "fm", "ly", "to", "cc", "ws", "gg", "so"}
+
+
+@lru_cache(maxsize=1024)
+def date_order(language: str, declared: str | None, host: str) -> str | None:
+    """The order ("DMY", "MDY", "YMD") a page writes numeric dates in: that of its
+    language in its region, the region from the declared tag ("en-GB") or else the
+    host's country domain (".co.uk", ".com.au", ".in"); None when unknown.
+
+    dateparser takes the order of the first language it is given only when it is
+    given one: a German page read as ("de", "en") would be read month-first."""
+    from dateparser.data.languages_info import language_locale_dict
+    from dateparser.languages.loader import default_loader
+
+    known = parser_language(language)
+    if known is None:
+        return None
+    regions = {code.lower(): code for code in language_locale_dict.get(known, ())}
+    tags = []
+    if declared and declared.replace("_", "-").split("-")[0].lower() == language:
+        tags.append(declared.replace("_", "-"))
+    tld = host.rsplit(".", 1)[-1].lower()
+    if tld.isalpha() and len(tld) == 2 and tld not in GENERIC_TLDS:
+        tags.append(f"{known}-{TLD_REGION.get(tld, tld.upper())}")
+    # the language in a region dateparser knows, else the language itself
+    code = next((regions[t.lower()] for t in tags if t.lower() in regions), known)
+    return default_loader.get_locale(code).info.get("date_order") or None

@@ -118,7 +118,7 @@ def clean_title(
     host: str,
 ) -> str | None:
     """The article's headline from its meta titles and <h1> headings."""
-    titles = [" ".join(c.split()) for c in candidates if c and c.strip()]
+    titles = [" ".join(html.unescape(c).split()) for c in candidates if c and c.strip()]
     h1s = [
         h for h in headings if 4 <= len(h) < 300 and not _is_site(h, site_names, host)
     ]

@@ -102,6 +102,8 @@ class SkippedPage:
     outcome: str
     reason: str
     fetched_at: datetime
+    # what the page declares (title, date...) when it was read: `extract` shows it
+    declared: NormalizedArticle | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ class ExtractedArticle:
         tuple[str, str], ...
     ]  # (where found, raw string), best first
     encoding: str
+    has_article: bool = True  # False: the body is too short to be an article
 
 
 @dataclass(frozen=True)
@@ -192,20 +195,7 @@ class StoredArticle:
         return {
             "article_id": self.article_id,
             "source_id": a.source_id,
-            "url": a.url,
-            "canonical_url": a.canonical_url,
-            "title": a.title,
-            "authors": list(a.authors),
-            "agencies": list(a.agencies),
-            "published_at": utc_iso(a.published_at),
-            "published_local": a.published_local,
-            "published_raw": a.published_raw,
-            "date_source": a.date_source,
-            "tz_source": a.tz_source,
-            "date_rejected": [dict(r) for r in a.date_rejected] or None,
-            "language": a.language,
-            "sitename": a.sitename,
-            "description": a.description,
+            **declared_record(a),
             "text": a.text,
             "dateline": _dateline_record(a.dateline),
             "credits": _credits_record(a.credits),
@@ -217,6 +207,26 @@ class StoredArticle:
             "fetched_at": utc_iso(a.fetched_at),
             "stored_at": utc_iso(self.stored_at),
         }
+
+
+def declared_record(a: NormalizedArticle) -> dict[str, Any]:
+    """The record's fields a page declares about itself, article or not."""
+    return {
+        "url": a.url,
+        "canonical_url": a.canonical_url,
+        "title": a.title,
+        "authors": list(a.authors),
+        "agencies": list(a.agencies),
+        "published_at": utc_iso(a.published_at),
+        "published_local": a.published_local,
+        "published_raw": a.published_raw,
+        "date_source": a.date_source,
+        "tz_source": a.tz_source,
+        "date_rejected": [dict(r) for r in a.date_rejected] or None,
+        "language": a.language,
+        "sitename": a.sitename,
+        "description": a.description,
+    }
 
 
 def _dateline_record(d: Dateline | None) -> dict[str, Any] | None:

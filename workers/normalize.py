@@ -19,7 +19,7 @@ from workers.credits import drop_contact_lines, parse_credits
 from workers.datelines import ParsedDateline, month_day, parse_dateline, place_name
 from workers.dates import choose_published
 from workers.gazetteer import country_of_timezone, timezone_of_host
-from workers.languages import article_language
+from workers.languages import article_language, date_order
 from workers.metadata import clean_authors, clean_title
 from workers.models import Dateline, ExtractedArticle, NormalizedArticle
 from workers.places import is_known, resolve_place
@@ -52,9 +52,8 @@ def normalize_article(
     timezone = source.timezone
     if timezone == AUTO_TIMEZONE:
         timezone = timezone_of_host(host) or "UTC"
-    dates = choose_published(
-        candidates, languages, timezone, fetched_at, source.date_order
-    )
+    order = source.date_order or date_order(language, extracted.language, host)
+    dates = choose_published(candidates, languages, timezone, fetched_at, order)
     published = dates.published
     if published is not None and published.source != "dateline":
         dateline_day = dateline_date(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from config.source import SourceConfig, adhoc_source
@@ -75,9 +75,12 @@ def prepare_article(
             page.body, page.final_url, page.declared_charset, page.fetched_at
         )
     if extracted is None:
-        return _skipped(page, final_key, "no_article", "no article body found")
+        return _skipped(page, final_key, "no_article", "no HTML document found")
     with _stage("normalize", timings):
         article = normalize_article(extracted, source, page.fetched_at, page.final_url)
+    if not extracted.has_article:
+        skipped = _skipped(page, final_key, "no_article", "no article body found")
+        return replace(skipped, declared=article)
     with _stage("dedupe", timings):
         found = fingerprint(article)
         canonical_key = url_key(article.canonical_url)
