@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import trafilatura
 from trafilatura.utils import load_html
 
+from workers.boilerplate import clean_tree, drop_boilerplate_lines
 from workers.declared import declared_metadata, present, split_authors
 from workers.decode import decode_html, repair_mojibake
 from workers.models import ExtractedArticle
@@ -33,17 +34,6 @@ URL_DATE = re.compile(
     r"(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]))(?=[/_.-]|$)"
 )
 PRECISE_ENOUGH = 2000  # characters: see extract_article
-CREDIT_LINE = re.compile(
-    r"^(?:photos?|fotos?|images?|bild(?:er)?|cr[ée]dits?(?: photos?)?|credit|"
-    r"titelbild|beitragsbild|abbildung(?: \d+)?|illustration|quelle|source)\s*[:©]|"
-    r"^©|^\(?(?:photo|foto|image|bild)\s*:",
-    re.IGNORECASE,
-)
-META_LINE = re.compile(
-    r"^(?:last modified|last updated|letzte änderung|zuletzt aktualisiert|kategorie|"
-    r"category|categories|tags?|schlagw[öo]rter|stichw[öo]rter|mots-clés|themen?)\s*:",
-    re.IGNORECASE,
-)
 
 
 def extract_article(
@@ -58,6 +48,7 @@ def extract_article(
     if tree is None:
         return None
     declared = declared_metadata(tree)
+    clean_tree(tree)  # after the metadata: an embedded post has its own dates
     doc = _trafilatura(
         tree,
         url,
@@ -85,7 +76,10 @@ def extract_article(
         *authors,
         *(raw for where, raw in declared["dates"] if where == "visible"),
     ]
-    body_text = _drop_header_lines(_drop_caption_lines(main_text), header)
+    body_text = _drop_header_lines(drop_boilerplate_lines(main_text), header)
+    # whether the page holds an article is the extractor's call, not the line
+    # filter's: a short story keeps its closing "Share this" out, but stays a story
+    story_chars = len(_drop_header_lines(main_text, header)) if body_text else 0
     dates = list(declared["dates"])
     if found := URL_DATE.search(urlsplit(url).path):
         year, _, month, day, month8, day8 = found.groups()
@@ -106,7 +100,7 @@ def extract_article(
         canonical_hint=declared["canonical"],
         date_candidates=tuple(dates),
         encoding=encoding,
-        has_article=len(body_text) >= MIN_ARTICLE_CHARS,
+        has_article=story_chars >= MIN_ARTICLE_CHARS,
     )
 
 
@@ -136,16 +130,6 @@ def _date_params(fetched_at: datetime | None) -> dict[str, Any]:
         "max_date": latest.strftime("%Y-%m-%d"),
         "outputformat": "%Y-%m-%dT%H:%M:%S%z",
     }
-
-
-def _drop_caption_lines(text: str) -> str:
-    """Photo credits ("Foto: dpa", "© Reuters") and metadata lines ("Tags: ...",
-    "Last modified: ...") that templates leave inside the article element."""
-    return "\n".join(
-        line
-        for line in text.split("\n")
-        if not CREDIT_LINE.search(line.strip()) and not META_LINE.search(line.strip())
-    )
 
 
 def _drop_header_lines(text: str, header: list[str | None]) -> str:
