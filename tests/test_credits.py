@@ -92,3 +92,93 @@ def test_closing_contributor_lines(
 )
 def test_a_credit_naming_no_person_is_no_credit(line: str) -> None:
     assert parse_credits(STORY + line) is None
+
+
+def fields(line: str) -> tuple[list[tuple[str, str | None]], list[str], list[str]]:
+    credits = parse_credits(STORY + line)
+    assert credits is not None, line
+    return (
+        [(str(r["name"]), r["place"]) for r in credits.reporters],
+        list(credits.writers),
+        list(credits.editors),
+    )
+
+
+@pytest.mark.parametrize(
+    ("convention", "line", "expected"),
+    [
+        (
+            "Reuters' credit line set in capitals, as some clients print it",
+            "(REPORTING BY JANE MCNEIL; EDITING BY JOHN ROE)",
+            ([("Jane McNeil", None)], [], ["John Roe"]),
+        ),
+        (
+            "Reuters in Spanish: 'Reporte de ... Editado por ...'",
+            "(Reporte de Ursula Diaz. Editado por Marta Ruiz)",
+            ([("Ursula Diaz", None)], [], ["Marta Ruiz"]),
+        ),
+        (
+            "Reuters in Spanish, with the Spanish desk's editor",
+            "(Reporte adicional de Ana Gil; Editado en español por Luis Mora)",
+            ([("Ana Gil", None)], [], ["Luis Mora"]),
+        ),
+        (
+            "Reuters in German: 'Bericht von ..., geschrieben von ..., redigiert von'",
+            "(Bericht von Anna Berg, geschrieben von Max Roth, redigiert von Eva Lang)",
+            ([("Anna Berg", None)], ["Max Roth"], ["Eva Lang"]),
+        ),
+        (
+            "Reuters in Portuguese: 'Reportagem de ...; Edição de ...'",
+            "(Reportagem de Ana Souza; Edição de Rui Lima)",
+            ([("Ana Souza", None)], [], ["Rui Lima"]),
+        ),
+        (
+            "the credit on two lines, as reuters.com prints a long one",
+            "Reporting by Jane Doe and John Roe in Washington\nEditing by Ann Lee",
+            (
+                [("Jane Doe", "Washington"), ("John Roe", "Washington")],
+                [],
+                ["Ann Lee"],
+            ),
+        ),
+        (
+            "roles joined by a comma",
+            "Written by Jane Doe, edited by John Roe",
+            ([], ["Jane Doe"], ["John Roe"]),
+        ),
+        (
+            "'Compiled by' names the writer; 'for Reuters' is no part of the name",
+            "(Compiled by Jane Doe for Reuters; Editing by John Roe)",
+            ([], ["Jane Doe"], ["John Roe"]),
+        ),
+        (
+            "Bloomberg's closing line",
+            "--With assistance from Jane Doe and John Roe.",
+            ([("Jane Doe", None), ("John Roe", None)], [], []),
+        ),
+        (
+            "AP's contributor sentence after the story's last sentence",
+            "Doe reported from Paris. Associated Press writer John Roe in London "
+            "contributed to this report.",
+            ([("John Roe", "London")], [], []),
+        ),
+    ],
+)
+def test_credit_line_conventions(
+    convention: str,
+    line: str,
+    expected: tuple[list[tuple[str, str | None]], list[str], list[str]],
+) -> None:
+    assert fields(line) == expected, convention
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The Associated Press contributed to this report.",  # an agency, no person
+        "(Reporting by Reuters staff)",
+        "(This story has been refiled to fix a typo in paragraph 3)",
+    ],
+)
+def test_a_credit_naming_no_person_is_none(line: str) -> None:
+    assert parse_credits(STORY + line) is None

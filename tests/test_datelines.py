@@ -644,9 +644,9 @@ CREDIT_CASES = [
     ),
     (
         "(REPORTING BY SAM HOLMES; EDITING BY DAVID GOODMAN)",
-        [("SAM HOLMES", None)],
+        [("Sam Holmes", None)],
         [],
-        ["DAVID GOODMAN"],
+        ["David Goodman"],
     ),
     (
         "( Reporting by  Sam Holmes;\nEditing by David Goodman )",

@@ -13,65 +13,96 @@ from workers.agencies import agencies_named
 from workers.models import Credits
 from workers.places import is_region
 
-ROLES = r"reporting|writing|written|editing|compiled|graphics?|research"
-CREDITS = re.compile(
-    rf"\(\s*((?:additional\s+)?(?:{ROLES})\s+by\b[^()]*)\)", re.IGNORECASE
+# Role phrases of credit lines, by the field their names go to: Reuters' English
+# "(Reporting by A in Kyiv; Editing by B)", its Spanish "(Reporte de A. Editado
+# por B)", Portuguese "(Reportagem de A; Edição de B)", German "(Bericht von A,
+# geschrieben von B, redigiert von C)" and French "(Reportage A, édité par B)".
+REPORTING = (
+    r"(?:additional\s+)?reporting|research|graphics?|reporte(?:\s+adicional)?|"
+    r"información|reportagem(?:\s+adicional)?|bericht|mitarbeit|reportage"
 )
-ROLE = re.compile(rf"^(?P<role>(?:additional\s+)?reporting|{ROLES})\s+by\s+", re.I)
-# The same line without parentheses, as reuters.com prints it: one of the last lines.
-CREDIT_LINE = re.compile(
-    rf"(?im)^[ \t]*((?:additional\s+)?(?:{ROLES})\s+by\b[^\n()]*?)[ \t]*$"
+WRITING = r"writing|written|compiled|escrito|redacción|texto|geschrieben|rédigé"
+EDITING = (
+    r"editing|edited|editado(?:\s+en\s+español)?|edición|edição|redigiert|"
+    r"bearbeitet|édité"
 )
+ROLES = rf"{REPORTING}|{WRITING}|{EDITING}"
+BY = r"(?:\s+(?:by|de|por|von|par)\b|\s*:)\s*"
+CREDITS = re.compile(rf"\(\s*((?:{ROLES}){BY}[^()]*)\)", re.IGNORECASE)
+ROLE = re.compile(
+    rf"^(?:(?P<reporting>{REPORTING})|(?P<writing>{WRITING})|(?P<editing>{EDITING}))"
+    rf"{BY}",
+    re.IGNORECASE,
+)
+# The parts of one line: "A in Kyiv; Editing by B", "A. Editado por B",
+# "A, edited by B", "A and editing by B"
+PART = re.compile(rf"\s*;\s*|(?:\.\s+|,\s*|\s+and\s+)(?=(?:{ROLES}){BY})", re.I)
+# The same lines without parentheses, as reuters.com prints them: the last lines.
+CREDIT_LINE = re.compile(rf"(?im)^[ \t]*((?:{ROLES}){BY}[^\n()]*?)[ \t]*$")
 LAST_LINES = 3
 CONTACT = re.compile(r"^\s*\(\((?:[^()]*@[^()]*)\)\)\s*$|^\s*\(\([^()]*\)\)\s*$")
-NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\s*")
+NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+(?:and|y|e|und|et)\s+|\s*&\s*)\s*")
+# "Jane Doe for Reuters", "Jane Doe for The Kuala Courier": the outlet is no name
+FOR_OUTLET = re.compile(r"\s+(?:for|para|für|pour)\s+[A-Z].*$")
 
 
 def parse_credits(text: str) -> Credits | None:
-    """Parse the last wire credit line in `text`, or None."""
+    """Parse the wire credit lines that close `text`, or None."""
     tail = text.rstrip().rsplit("\n", LAST_LINES)[0] if "\n" in text else ""
-    matches = [
-        *CREDITS.finditer(text),
-        *(m for m in CREDIT_LINE.finditer(text) if m.start() >= len(tail)),
-    ]
-    if not matches:
+    boxed = list(CREDITS.finditer(text))
+    lines = [m for m in CREDIT_LINE.finditer(text) if m.start() >= len(tail)]
+    if not boxed and not lines:
         return _contributors(text)
-    match = max(matches, key=lambda m: m.start())
+    last = max([*boxed, *lines], key=lambda m: m.start())
+    # credit lines that close the text are one credit ("Reporting by A\nEditing by B")
+    chosen = [m for m in lines if last in lines and m.start() >= len(tail)] or [last]
     reporters: list[dict[str, str | None]] = []
     writers: list[str] = []
     editors: list[str] = []
-    for part in re.split(r"\s*;\s*", " ".join(match.group(1).split())):
-        role = ROLE.match(part.strip())
-        if not role:
-            continue
-        names = part.strip()[role.end() :]
-        kind = role.group("role").lower()
-        if "reporting" in kind or kind in ("research", "graphic", "graphics"):
-            reporters.extend(r for r in _reporters(names) if _person(str(r["name"])))
-        elif kind.startswith("edit"):
-            editors.extend(n for n in _names(names) if _person(n))
-        else:
-            writers.extend(n for n in _names(names) if _person(n))
+    for match in chosen:
+        for part in PART.split(" ".join(match.group(1).split()).rstrip(".")):
+            role = ROLE.match(part.strip())
+            if not role:
+                continue
+            names = FOR_OUTLET.sub("", part.strip()[role.end() :])
+            if role.group("reporting"):
+                found = [r for r in _reporters(names) if _person(str(r["name"]))]
+                reporters.extend({**r, "name": _cased(str(r["name"]))} for r in found)
+            else:
+                kept = [_cased(n) for n in _names(names) if _person(n)]
+                (editors if role.group("editing") else writers).extend(kept)
     if not (reporters or writers or editors):
         return None
+    start, end = chosen[0].start(), chosen[-1].end()
     return Credits(
         reporters=tuple(reporters),
         writers=tuple(dict.fromkeys(writers)),
         editors=tuple(dict.fromkeys(editors)),
-        raw=match.group(0),
-        span=match.span(),
+        raw=text[start:end],
+        span=(start, end),
     )
+
+
+def _cased(name: str) -> str:
+    """'JANE DOE' in a credit line in capitals -> 'Jane Doe' ('MCNEIL' -> 'McNeil')."""
+    if not name.isupper() or len(name) <= 3:
+        return name
+    return re.sub(r"\bMc([a-z])", lambda m: "Mc" + m.group(1).upper(), name.title())
 
 
 # Closing lines that credit contributors: AP's "Associated Press writers Jane Doe
 # in Kyiv and John Roe contributed to this report.", a network's "CNN's Ann Lee
 # contributed to this report.", a paper's "Jane Doe contributed reporting from
-# Kyiv." The names must look like people's.
+# Kyiv.", each a line or the last sentence of one; Bloomberg's "--With assistance
+# from Jane Doe." The names must look like people's.
+SENTENCE = r"(?:(?!(?<![A-Z])\.\s)[^\n])"  # no sentence break ("J. Doe" is none)
 CONTRIBUTED = re.compile(
-    r"(?:^|\n)(?P<line>(?:(?:The )?[A-Z][\w&.]*(?: [A-Z][\w&.]*){0,3}(?:'s|’s| "
-    r"(?:staff )?(?:writers?|reporters?|correspondents?)) )?(?P<names>[^\n]{3,200}?) "
-    r"contributed(?: reporting| to this (?:report|story))?(?: from (?P<place>[^\n.]+))?"
-    r"\.)\s*$"
+    r"(?:^|\n|(?<=\. ))(?P<line>(?:(?:The )?[A-Z][\w&.]*(?: [A-Z][\w&.]*){0,3}"
+    r"(?:'s|’s| (?:staff )?(?:writers?|reporters?|correspondents?)) )?"
+    rf"(?P<names>{SENTENCE}{{3,200}}?) contributed(?: reporting| to this "
+    r"(?:report|story))?(?: from (?P<place>[^\n.]+))?\.)\s*$|"
+    r"(?:^|\n)(?P<assisted>[ \t]*(?:—|–|--?)?\s*With assistance from "
+    r"(?P<helpers>[^\n]{3,200}?)\.?)\s*$"
 )
 PARTICLES = "de|da|del|der|di|du|van|von|al|bin|el|la|le"
 PERSON = re.compile(
@@ -86,10 +117,12 @@ def _contributors(text: str) -> Credits | None:
     match = CONTRIBUTED.search(text)
     if not match:
         return None
-    found = _reporters(match.group("names"))
-    if not found or not all(PERSON.match(str(r["name"])) for r in found):
+    names = match.group("names") or match.group("helpers")
+    found = _reporters(names)
+    if not found or not all(_is_name(str(r["name"])) for r in found):
         return None  # "The committee contributed to this report."
     place = match.group("place")
+    line = "line" if match.group("line") else "assisted"
     return Credits(
         reporters=tuple(
             {**r, "place": r["place"] or (place.strip() if place else None)}
@@ -97,9 +130,13 @@ def _contributors(text: str) -> Credits | None:
         ),
         writers=(),
         editors=(),
-        raw=match.group("line"),
-        span=match.span("line"),
+        raw=match.group(line).strip(),
+        span=(match.end(line) - len(match.group(line).strip()), match.end(line)),
     )
+
+
+def _is_name(name: str) -> bool:
+    return bool(PERSON.match(name)) and _person(name)
 
 
 def _person(name: str) -> bool:
