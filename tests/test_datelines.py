@@ -532,6 +532,114 @@ WIRE_CASES = [
     ("LONDON — The Bank of England", "London", "London", "GB", (), None),
     ("WASHINGTON — The Senate", "Washington", "Washington", "US", (), None),
     ("BRASÍLIA – O presidente", "Brasília", "Brasília", "BR", (), None),
+    # Kind 5 of the unseen-pages issue: forms the parser missed, each an agency's
+    # published house style.
+    # TASS in English signs like TASS in Russian, between slashes
+    (
+        "MOSCOW, March 19. /TASS/. Russia's foreign minister",
+        "Moscow",
+        "Moscow",
+        "RU",
+        ("TASS",),
+        "2024-03-19",
+    ),
+    # Europa Press dates by the day of the month alone
+    (
+        "MADRID, 19 (EUROPA PRESS) El Gobierno ha aprobado",
+        "Madrid",
+        "Madrid",
+        "ES",
+        ("Europa Press",),
+        None,
+    ),
+    # Indian papers: place and date closed by a colon, no agency
+    (
+        "NEW DELHI, March 19: The Supreme Court",
+        "New Delhi",
+        "New Delhi",
+        "IN",
+        (),
+        "2024-03-19",
+    ),
+    # ANSA's place and date without its agency group, month in capitals
+    (
+        "ROMA, 19 MAR - Il governo ha approvato",
+        "Roma",
+        "Rome",
+        "IT",
+        (),
+        "2024-03-19",
+    ),
+    # the agency with a product or desk after its name
+    (
+        "LONDON (Reuters Breakingviews) - Central banks",
+        "London",
+        "London",
+        "GB",
+        ("Reuters",),
+        None,
+    ),
+    ("PARIS (AFP Sport) - Le sélectionneur", "Paris", "Paris", "FR", ("AFP",), None),
+    # Lusa writes the country in parentheses after the place
+    (
+        "Maputo (Mozambique), 19 mar (Lusa) - O Presidente",
+        "Maputo",
+        "Maputo",
+        "MZ",
+        ("Lusa",),
+        "2024-03-19",
+    ),
+    # the Gulf agencies' English: the Hijri date before the Gregorian one
+    (
+        "RIYADH, Ramadan 9, 1445, March 19, 2024, SPA -- The Council of Ministers",
+        "Riyadh",
+        "Riyadh",
+        "SA",
+        ("SPA",),
+        "2024-03-19",
+    ),
+    # Associated Press of Pakistan, United News of Bangladesh, askanews, PAP
+    (
+        "ISLAMABAD, March 19 (APP): The federal cabinet",
+        "Islamabad",
+        "Islamabad",
+        "PK",
+        ("APP",),
+        "2024-03-19",
+    ),
+    (
+        "DHAKA, March 19 (UNB) - The government",
+        "Dhaka",
+        "Dhaka",
+        "BD",
+        ("UNB",),
+        "2024-03-19",
+    ),
+    (
+        "Roma, 19 mar. (askanews) - Il governo",
+        "Roma",
+        "Rome",
+        "IT",
+        ("askanews",),
+        "2024-03-19",
+    ),
+    (
+        "Warszawa, 19 marca (PAP) - Rząd przyjął",
+        "Warszawa",
+        "Warsaw",
+        "PL",
+        ("PAP",),
+        "2024-03-19",
+    ),
+    # the dateline on the line after a headline in the same lead block
+    (
+        "Talks to resume next week\nKYIV, March 19 (Reuters) - Ukraine said",
+        "Kyiv",
+        "Kyiv",
+        "UA",
+        ("Reuters",),
+        "2024-03-19",
+    ),
 ]
 
 

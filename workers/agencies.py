@@ -99,7 +99,37 @@ AGENCIES: dict[str, tuple[str, str | None]] = {
     "ana": ("ANA-MPA", "GR"),
     "cyprus news agency": ("CNA", "CY"),
     "ukrinform.net": ("Ukrinform", "UA"),
+    "app": ("APP", "PK"),
+    "unb": ("UNB", "BD"),
+    "bss": ("BSS", "BD"),
+    "askanews": ("askanews", "IT"),
+    "nna": ("NNA", "LB"),
+    "petra": ("Petra", "JO"),
+    "map": ("MAP", "MA"),
+    "aps": ("APS", "DZ"),
+    "tap": ("TAP", "TN"),
+    "nan": ("NAN", "NG"),
+    "tasr": ("TASR", "SK"),
+    "sta": ("STA", "SI"),
+    "leta": ("LETA", "LV"),
+    "elta": ("ELTA", "LT"),
+    "bns": ("BNS", None),
+    "ona": ("ONA", "OM"),
+    "ena": ("ENA", "ET"),
+    "tasnim": ("Tasnim", "IR"),
+    "isna": ("ISNA", "IR"),
+    "rss": ("RSS", "NP"),
+    "xinhua news agency": ("Xinhua", "CN"),
+    "yonhap news agency": ("Yonhap", "KR"),
+    "kyodo news": ("Kyodo", "JP"),
 }
+# Words an agency appends for a product or desk: "(Reuters Breakingviews)",
+# "(AFP Sport)". A photo or video credit ("(AP Photo)") is no dateline.
+DESKS = re.compile(
+    r"^(?:breakingviews|sports?|health|business|economy|world|news|markets?|"
+    r"finance|tech|politics|international|english|online|today)$",
+    re.IGNORECASE,
+)
 # Agencies signed without parentheses, in Russian house style.
 RU_SIGNATURES = {
     "риа новости": "RIA Novosti",
@@ -110,6 +140,8 @@ RU_SIGNATURES = {
     "interfax.ru": "Interfax",
     "interfax": "Interfax",
     "прайм": "PRIME",
+    "tass": "TASS",
+    "/tass/": "TASS",
 }
 
 
@@ -125,12 +157,21 @@ def agencies_of(raw: str | None) -> tuple[list[str], str | None]:
         return [name], "RU"
     names, country = [], None
     for part in re.split(r"\s*(?:/|,|;| and | - |&)\s*", raw.strip()):
-        known = AGENCIES.get(part.casefold().strip(" ."))
+        known = AGENCIES.get(part.casefold().strip(" .")) or _with_desk(part)
         if known is None:
             return [], None  # one unknown part: a credit or acronym, not a wire
         names.append(known[0])
         country = country or known[1]
     return list(dict.fromkeys(names)), country
+
+
+def _with_desk(part: str) -> tuple[str, str | None] | None:
+    """'Reuters Breakingviews' -> Reuters' entry: an agency and a desk after it."""
+    words = part.strip(" .").split()
+    for cut in (1, 2):
+        if len(words) > cut and all(DESKS.match(w) for w in words[cut:]):
+            return AGENCIES.get(" ".join(words[:cut]).casefold())
+    return None
 
 
 # How bylines join names: "Jane Doe, dpa", "AFP/dpa", "A und B (Reuters)", "By AP".

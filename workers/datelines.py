@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workers.agencies import agencies_of
+from workers.months import DATE, HIJRI_DATE, MONTHS
 
 NOT_PLACES = {
     "update", "updated", "breaking", "exclusive", "watch", "analysis", "opinion",
@@ -45,50 +46,28 @@ TITLE_PLACE = (
     rf"{TITLE_WORD}(?:[ \-](?:(?:{'|'.join(sorted(LOWER_WORDS))})[ \-])?"
     rf"{TITLE_WORD}){{0,3}}(?:/{TITLE_WORD}(?: {TITLE_WORD})?)?"
 )
-REGION = (
-    r"(?:[A-Z]\.[A-Z]\.|[A-Z][a-z]{1,3}\.(?: [A-Z][a-z]{1,3}\.)?|[A-Z]{2,3}\b|"
+REGION = (  # "Fla.", "D.C.", "Texas", "[Ecuador]", "(Mozambique)"
+    r"(?:\([^()\d]{2,30}\)|[A-Z]\.[A-Z]\.|[A-Z][a-z]{1,3}\.(?: [A-Z][a-z]{1,3}\.)?|"
+    r"[A-Z]{2,3}\b|"
     rf"[{UP}][{LOW}]+(?: [{UP}][{LOW}]+){{0,2}}|\[[^\]]{{2,30}}\])"
-)
-# Month names and abbreviations: English, French, Spanish, Portuguese, German,
-# Italian, Russian (nominative and genitive).
-MONTH_WORDS = (
-    "jan january janv janvier ene enero janeiro januar gen gennaio янв январь января",
-    "feb february fév févr février fevr febrero fev fevereiro februar febbraio "
-    "фев февраль февраля",
-    "mar march mars marzo março märz mär marz мар март марта",
-    "apr april avr avril abr abril aprile апр апрель апреля",
-    "may mai mayo maio maggio mag май мая",
-    "jun june juin junio junho juni giu giugno июн июнь июня",
-    "jul july juil juillet julio julho juli lug luglio июл июль июля",
-    "aug august août aout ago agosto ag авг август августа",
-    "sep sept september septembre septiembre set setembro settembre "
-    "сен сент сентябрь сентября",
-    "oct october octobre octubre out outubro oktober okt ott ottobre "
-    "окт октябрь октября",
-    "nov november novembre noviembre novembro нояб ноя ноябрь ноября",
-    "dec december déc décembre dic diciembre dez dezembro dezember dicembre "
-    "дек декабрь декабря",
-)
-MONTHS = {
-    word: month
-    for month, words in enumerate(MONTH_WORDS, start=1)
-    for word in words.split()
-}
-MONTH_NAME = (
-    "(?i:"
-    + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
-    + r")\.?"
-)
-DATE = (
-    rf"(?:{MONTH_NAME} \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}}\.? {MONTH_NAME}"
-    rf"(?: \d{{4}})?)"
 )
 AGENCY_GROUP = r"\((?P<agency>[^()]{1,40})\)"
 END = rf"(?:\s*(?:{DASH}|:)\s*|\s+(?=[{UP}\"“‘'«]))"
 
-WIRE = re.compile(
+WIRE = re.compile(  # Europa Press dates by the day alone: "MADRID, 5 (EUROPA PRESS)"
     rf"(?P<place>{UPPER_PLACE}|{TITLE_PLACE})(?:,? (?P<region>{REGION}))??"
-    rf"(?:,? (?P<date>{DATE}))?\.?\s*{AGENCY_GROUP}{END}",
+    rf"(?:,? (?P<date>{DATE}|\d{{1,2}}(?= \()))?\.?\s*{AGENCY_GROUP}{END}",
+)
+# The Gulf agencies' English: "RIYADH, Ramadan 15, 1445, March 25, 2024, SPA --"
+HIJRI = re.compile(
+    rf"(?P<place>{UPPER_PLACE}|{TITLE_PLACE}),? (?P<hijri>{HIJRI_DATE}),? "
+    rf"(?:(?:corresponding to|AH) )?(?P<date>{DATE}),? (?P<agency>[A-Z]{{2,5}})\s*"
+    rf"(?:{DASH}|:)\s*"
+)
+# A paper's place and date with no agency: "NEW DELHI, March 5:", "ROMA, 05 MAR -"
+DATED = re.compile(
+    rf"(?P<place>{UPPER_PLACE}|{TITLE_PLACE}), (?P<date>{DATE})\.?\s*(?::|{DASH})\s+"
+    rf"(?=[{UP}\"“‘'«])"
 )
 ANSA_STYLE = re.compile(
     rf"{AGENCY_GROUP}\s*{DASH}\s*(?P<place>{UPPER_PLACE}|{TITLE_PLACE}),\s*"
@@ -98,7 +77,8 @@ AGENCY_ONLY = re.compile(rf"{AGENCY_GROUP}\s*{DASH}\s*")
 DATE_ONLY = re.compile(rf"(?P<date>{DATE}){'(?:,? ' + AGENCY_GROUP + ')?'}\s*{DASH}\s*")
 RUSSIAN = re.compile(
     rf"(?P<place>{UPPER_PLACE}|{TITLE_PLACE})[.,]\s*(?P<date>{DATE})\.?\s*"
-    r"(?:[-—–]\s*)?(?P<agency>РИА Новости|/?ТАСС/?|ИТАР-ТАСС|Интерфакс|INTERFAX\.RU|"
+    r"(?:[-—–]\s*)?(?P<agency>РИА Новости|/?ТАСС/?|/?TASS/?|ИТАР-ТАСС|Интерфакс|"
+    r"INTERFAX\.RU|"
     r"ПРАЙМ)\.?\s*(?:[-—–]\s*)?",
     re.IGNORECASE,
 )
@@ -132,9 +112,11 @@ def parse_dateline(
     for pattern, anywhere in (
         (ANSA_STYLE, False),
         (RUSSIAN, False),
+        (HIJRI, False),
         (WIRE, False),
         (AGENCY_ONLY, False),
         (DATE_ONLY, False),
+        (DATED, False),
         (PAPER, False),
         (WIRE, True),
     ):
@@ -155,7 +137,7 @@ def _find(
 ) -> re.Match[str] | None:
     if not anywhere:
         return pattern.match(lead)
-    for word in re.finditer(rf"(?<= )[{UP}][{UP}.'’\-]+\b", lead[:GLUE_LIMIT]):
+    for word in re.finditer(rf"(?<=[ \n])[{UP}][{UP}.'’\-]+\b", lead[:GLUE_LIMIT]):
         match = pattern.match(lead, word.start())
         place = match.group("place") if match else ""
         before = lead[: word.start()]
@@ -186,6 +168,7 @@ def _dateline(
         words = place.split()
         if (
             place.casefold() in NOT_PLACES
+            or place.casefold().rstrip(".") in MONTHS  # "March 19 (UPI)": a date
             or len(words) > 5
             or (words[0].casefold() in BYLINE_WORDS)
         ):
@@ -196,7 +179,7 @@ def _dateline(
         if named and not (is_place and is_place(place_name(place) or place)):
             return None  # "Press Trust of India (PTI) —": a name and its acronym
         place = _without_kicker(place, is_place)
-    region = (groups.get("region") or "").strip("[] ") or None
+    region = (groups.get("region") or "").strip("[]() ") or None
     return ParsedDateline(
         place_raw=place,
         region=region,
@@ -233,7 +216,9 @@ def _spells(words: str, acronym: str) -> bool:
 
 
 def _clean_lead(text: str) -> tuple[str, list[int]]:
-    """Text without tags and entities, whitespace single; with each char's origin."""
+    """Text without tags and entities, whitespace single (a line break kept as
+    one: a headline's last word is no part of the dateline's line); with each
+    char's origin."""
     out: list[str] = []
     index: list[int] = []
     i = 0
@@ -242,13 +227,8 @@ def _clean_lead(text: str) -> tuple[str, list[int]]:
         if char == "<":
             close = text.find(">", i)
             if close != -1 and re.match(r"</?[a-zA-Z!]", text[i : i + 3]):
-                if (
-                    out
-                    and out[-1] != " "
-                    and re.match(r"</?(?:p|br|div|h\d)\b", text[i:])
-                ):
-                    out.append(" ")
-                    index.append(i)
+                if re.match(r"</?(?:p|br|div|h\d)\b", text[i:]):
+                    _space(out, index, "\n", i)
                 i = close + 1
                 continue
         if char == "&":
@@ -261,9 +241,7 @@ def _clean_lead(text: str) -> tuple[str, list[int]]:
                 i += len(entity.group(0))
                 continue
         if char.isspace():
-            if out and out[-1] != " ":
-                out.append(" ")
-                index.append(i)
+            _space(out, index, "\n" if char == "\n" else " ", i)
             i += 1
             continue
         out.append(char)
@@ -274,12 +252,14 @@ def _clean_lead(text: str) -> tuple[str, list[int]]:
     return lead[stripped:], index[stripped:] + [len(text)]
 
 
-def month_day(date_raw: str) -> tuple[int, int] | None:
-    """'March 19', '19 mars', '19 марта' -> (3, 19)."""
-    words = re.findall(rf"[{LOW}{UP}]+|\d+", date_raw)
-    month = next((MONTHS[w.casefold()] for w in words if w.casefold() in MONTHS), None)
-    day = next((int(w) for w in words if w.isdigit() and len(w) <= 2), None)
-    return (month, day) if month and day and 1 <= day <= 31 else None
+def _space(out: list[str], index: list[int], space: str, at: int) -> None:
+    """One space between words; a line break (a newline, a block tag) wins."""
+    if out and out[-1] in " \n":
+        if space == "\n":
+            out[-1] = "\n"
+    elif out:
+        out.append(space)
+        index.append(at)
 
 
 def place_name(place_raw: str | None) -> str | None:

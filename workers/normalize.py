@@ -16,12 +16,13 @@ from urllib.parse import urlsplit
 from config.source import AUTO_TIMEZONE, SourceConfig
 from workers.agencies import agencies_named
 from workers.credits import drop_contact_lines, parse_credits
-from workers.datelines import ParsedDateline, month_day, parse_dateline, place_name
+from workers.datelines import ParsedDateline, parse_dateline, place_name
 from workers.dates import choose_published
 from workers.gazetteer import country_of_timezone, timezone_of_host
 from workers.languages import article_language, date_order
 from workers.metadata import clean_authors, clean_title
 from workers.models import Dateline, ExtractedArticle, NormalizedArticle
+from workers.months import month_day
 from workers.places import is_known, resolve_place
 from workers.urls import resolve_canonical
 
