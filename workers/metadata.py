@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from workers.agencies import AGENCIES
+from workers.names import AND, is_handle, person_names
 
 SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|»|«|·|•|/|~)\s+|\s*\|\s*")
 BYLINE_PREFIX = re.compile(
@@ -39,10 +40,7 @@ NOT_A_PERSON = re.compile(
     r"^(?:agencies|staff|newsroom|wires?|wire services?|news agencies)$",
     re.IGNORECASE,
 )
-# "and" in the languages bylines are written in
-AND = r"and|und|y|et|og|och|en|e|i|ja|и|і|та"
 NAME_SPLIT = re.compile(rf"\s*(?:,|;|&|\b(?:{AND})\b)\s*")
-JOINED = re.compile(rf"\s+(?:{AND}|&)\s+")
 # One-word parts of a byline that are a role, not a name ("Jane Doe, professor").
 ROLES = re.compile(
     r"^(?:professor|prof|dr|correspondent|editor|reporter|writer|columnist|"
@@ -157,31 +155,27 @@ def clean_authors(
     authors = _last_first(authors, variants)
     names = [
         n
-        for n in (clean_author(p) for a in authors for p in _people(a))
+        for n in (p for a in authors for p in person_names(clean_author(a)))
         if n
         and not NOT_A_PERSON.search(n)
         and n.casefold() not in AGENCIES
-        and not ROLES.match(n)
+        and not (ROLES.match(n) and not re.match(r"^\S+\s+[A-Z]", n))  # "Dr. Jane"
     ]
+    if any(" " in n and not is_handle(n) for n in names):
+        names = [n for n in names if not is_handle(n)]  # a profile link beside
     people = [n for n in names if not _is_site(n, site_names, host)]
     if people and len(people) < len(names):
         names = people
     cleaned = []
     for name in names:
-        name = ROLE_SUFFIX.sub("", name).strip(TRIM) or name
+        name = ROLE_SUFFIX.sub("", name).strip(TRIM)
+        if not name:
+            continue  # "Staff Writer" beside a name
         for site in site_names:
             if site and name.casefold().endswith(" " + site.casefold()):
                 name = name[: -len(site) - 1].strip(TRIM)
         cleaned.append(_page_spelling(name, variants))
     return tuple(dict.fromkeys(n for n in cleaned if n))
-
-
-def _people(author: str) -> list[str]:
-    """ "Kari Nordmann og Ola Nordmann" -> both; split only where every side is a
-    full name, so that "Staff and news service reports" or "Stiftung e V" stay."""
-    parts = JOINED.split(author)
-    full = all(len(p.split()) >= 2 and p[:1].isupper() for p in parts)
-    return parts if len(parts) > 1 and full else [author]
 
 
 def _last_first(authors: Sequence[str], variants: Sequence[str]) -> Sequence[str]:
