@@ -89,3 +89,23 @@ def test_a_drop_cap_joins_the_word_it_begins() -> None:
         f"\n{paragraph}</p><p>{paragraph}</p></article></body></html>"
     )
     assert article.article.text.startswith("Der Minister kündigte")
+
+
+@pytest.mark.parametrize(
+    "empty",
+    ['<span id="more-265087"></span>', '<i class="icon-clock"></i>', "<span></span>"],
+)
+def test_text_after_an_empty_element_is_kept(empty: str) -> None:
+    """WordPress leaves an empty <span id="more-N"> where a post's teaser ends,
+    templates an icon's <i>: trafilatura's precision mode pruned the element with
+    the text after it."""
+    # long enough for precision mode to decide (short stories go to balanced mode)
+    lead = "The council voted on Tuesday to reopen the bridge after repairs. " * 20
+    after = "The new policy also widens who may apply for the repair fund this year."
+    closing = "Officials said the bridge would carry traffic again by summer. " * 20
+    article = prepare_html(
+        f"<html><body><article><h1>Bridge</h1><p>{lead}</p>"
+        f"<p>{empty}{after} {after}</p><p>{closing}</p>"
+        "</article></body></html>"
+    )
+    assert after in article.article.text

@@ -1,7 +1,9 @@
 """What templates leave inside the article element that is no part of the story.
 
 Two passes. Before extraction, on the parsed tree, a drop cap's letter is joined
-to the word it begins ("<span class=dropcap>D</span> er" read "D er").
+to the word it begins ("<span class=dropcap>D</span> er" read "D er"), and an
+empty element that text follows goes, its text kept (WordPress's "more" anchor,
+an icon): trafilatura's precision mode prunes such an element with its text.
 After extraction, line by line: photo credits and metadata lines; calls to read
 more, sign up, follow, share or comment; paywall and log-in prompts; a video's
 duration or a live blog's time stamp alone on a line; soft hyphens. Each line
@@ -74,11 +76,23 @@ DROP_CAPS = (
     "contains(@class, 'initial') or contains(@class, 'first-letter') or "
     "contains(@class, 'firstLetter')]"
 )
+# Empty elements with text after them: WordPress's <span id="more-123"> where a
+# teaser ends, an icon's <i></i>, an anchor's <span></span>. trafilatura's
+# precision mode prunes empty elements without their tails, and the text goes.
+EMPTY_BEFORE_TEXT = (
+    "//*[self::span or self::i or self::b or self::em or self::strong or self::q "
+    "or self::div or self::section or self::article or self::main][not(node())]"
+    "[normalize-space(following-sibling::text()[1]) != '']"
+)
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))  # soft hyphen, ...
 
 
 def clean_tree(tree: Any) -> None:
-    """Join drop caps to the word they begin (in place)."""
+    """Join drop caps to the word they begin; drop empty elements that text
+    follows, keeping the text (in place)."""
+    for node in tree.xpath(EMPTY_BEFORE_TEXT):
+        if node.tail and node.tail.strip():
+            node.drop_tree()  # its tail stays in place
     for node in tree.xpath(DROP_CAPS):
         letter = "".join(node.itertext()).strip()
         if len(letter) == 1 and letter.isalpha() and node.tail:
