@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workers.agencies import agencies_of
+from workers.caseless_datelines import caseless_dateline
 from workers.months import DATE, HIJRI_DATE, MONTHS
 
 NOT_PLACES = {
@@ -109,6 +110,10 @@ def parse_dateline(
     before it ("... towards NATO KYIV (Reuters) -").
     """
     lead, index = _clean_lead(text[:600])
+    if caseless := caseless_dateline(lead):
+        span = (index[caseless.start()], index[caseless.end()])
+        if found := _dateline(caseless, span, is_place):
+            return found
     for pattern, anywhere in (
         (ANSA_STYLE, False),
         (RUSSIAN, False),

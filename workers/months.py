@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from workers.caseless_datelines import caseless_month_day
+
 # Month names and abbreviations: English, French, Spanish, Portuguese, German,
 # Italian, Russian (nominative and genitive), Polish (both), Dutch, Indonesian and
 # Turkish: the languages of the agencies whose datelines carry a date.
@@ -65,4 +67,6 @@ def month_day(date_raw: str) -> tuple[int, int] | None:
     words = re.findall(r"[^\W\d_]+|\d+", date_raw)
     month = next((MONTHS[w.casefold()] for w in words if w.casefold() in MONTHS), None)
     day = next((int(w) for w in words if w.isdigit() and len(w) <= 2), None)
-    return (month, day) if month and day and 1 <= day <= 31 else None
+    if not (month and day and 1 <= day <= 31):
+        return caseless_month_day(date_raw)  # "3月5日", "5 مارس 2024"
+    return month, day
