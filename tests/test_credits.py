@@ -160,7 +160,7 @@ def fields(line: str) -> tuple[list[tuple[str, str | None]], list[str], list[str
             "AP's contributor sentence after the story's last sentence",
             "Doe reported from Paris. Associated Press writer John Roe in London "
             "contributed to this report.",
-            ([("John Roe", "London")], [], []),
+            ([("John Roe", "London"), ("Doe", "Paris")], [], []),
         ),
     ],
 )
@@ -182,3 +182,24 @@ def test_credit_line_conventions(
 )
 def test_a_credit_naming_no_person_is_none(line: str) -> None:
     assert parse_credits(STORY + line) is None
+
+
+def test_where_the_bylines_writers_reported_from() -> None:
+    """AP closes with "Lozano reported from Houston.": the byline's writer, by
+    surname; a surname no byline carries names nobody."""
+    from workers.credits import with_full_names
+
+    text = (
+        STORY
+        + "Lozano reported from Houston. Doe and Roe reported from Washington, D.C."
+    )
+    credits = with_full_names(parse_credits(text), ["Juan A. Lozano", "Ann Roe"])
+    assert credits is not None
+    assert [(r["name"], r["place"]) for r in credits.reporters] == [
+        ("Juan A. Lozano", "Houston"),
+        ("Ann Roe", "Washington, D.C."),
+    ]
+    assert (
+        with_full_names(parse_credits(STORY + "Police reported from Paris."), [])
+        is None
+    )

@@ -8,6 +8,8 @@ are not part of the article and are dropped from its text.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 
 from workers.agencies import agencies_named
 from workers.models import Credits
@@ -40,6 +42,12 @@ PART = re.compile(rf"\s*;\s*|(?:\.\s+|,\s*|\s+and\s+)(?=(?:{ROLES}){BY})", re.I)
 # The same lines without parentheses, as reuters.com prints them: the last lines.
 CREDIT_LINE = re.compile(rf"(?im)^[ \t]*((?:{ROLES}){BY}[^\n()]*?)[ \t]*$")
 LAST_LINES = 3
+# AP's closing line says where the byline's writers worked: "Lozano reported from
+# Houston.", "Doe and Roe reported from Paris."
+REPORTED_FROM = re.compile(
+    r"(?:^|\n|(?<=\. ))(?P<line>(?P<names>[A-Z][\w'’-]+(?:(?:, | and )[A-Z][\w'’-]+)*)"
+    r" reported from (?P<place>[A-Z][^\n.]{1,60}?(?:\.[A-Z][^\n.]{0,20}?)*)\.)(?=\s|$)"
+)
 CONTACT = re.compile(r"^\s*\(\((?:[^()]*@[^()]*)\)\)\s*$|^\s*\(\([^()]*\)\)\s*$")
 NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+(?:and|y|e|und|et)\s+|\s*&\s*)\s*")
 # "Jane Doe for Reuters", "Jane Doe for The Kuala Courier": the outlet is no name
@@ -47,6 +55,50 @@ FOR_OUTLET = re.compile(r"\s+(?:for|para|für|pour)\s+[A-Z].*$")
 
 
 def parse_credits(text: str) -> Credits | None:
+    """The wire credits that close `text`: the credit line or the contributors'
+    sentence, and where the byline's writers reported from; or None."""
+    found = _credit_lines(text)
+    tail = text.rstrip()[-600:]
+    offset = len(text.rstrip()) - len(tail)
+    places = [m for m in REPORTED_FROM.finditer(tail)]
+    if not places:
+        return found
+    known = {str(r["name"]) for r in found.reporters} if found else set()
+    extra: list[dict[str, str | None]] = [
+        {"name": name, "place": re.sub(r"\b([A-Z]\.[A-Z])$", r"\1.", m.group("place"))}
+        for m in places
+        for name in _names(m.group("names"))
+        if name not in known
+    ]
+    start = min([offset + places[0].start("line"), *([found.span[0]] if found else [])])
+    end = max([offset + places[-1].end("line"), *([found.span[1]] if found else [])])
+    return Credits(
+        reporters=(*(found.reporters if found else ()), *extra),
+        writers=found.writers if found else (),
+        editors=found.editors if found else (),
+        raw=text[start:end],
+        span=(start, end),
+    )
+
+
+def with_full_names(credits: Credits | None, authors: Sequence[str]) -> Credits | None:
+    """'Lozano reported from Houston': the byline's 'Juan A. Lozano' by his
+    surname. A surname no byline author carries ("The team reported from ...")
+    names nobody and goes."""
+    if credits is None:
+        return None
+    by_surname = {a.split()[-1].casefold(): a for a in authors if len(a.split()) > 1}
+    reporters = tuple(
+        {**r, "name": by_surname.get(str(r["name"]).casefold(), r["name"])}
+        for r in credits.reporters
+        if " " in str(r["name"]) or str(r["name"]).casefold() in by_surname
+    )
+    if not (reporters or credits.writers or credits.editors):
+        return None
+    return replace(credits, reporters=reporters)
+
+
+def _credit_lines(text: str) -> Credits | None:
     """Parse the wire credit lines that close `text`, or None."""
     tail = text.rstrip().rsplit("\n", LAST_LINES)[0] if "\n" in text else ""
     boxed = list(CREDITS.finditer(text))

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from config.source import AUTO_TIMEZONE, SourceConfig
 from workers.agencies import agencies_named
-from workers.credits import drop_contact_lines, parse_credits
+from workers.credits import drop_contact_lines, parse_credits, with_full_names
 from workers.datelines import ParsedDateline, parse_dateline, place_name
 from workers.dates import choose_published
 from workers.gazetteer import country_of_timezone, timezone_of_host
@@ -68,6 +68,7 @@ def normalize_article(
         *(dateline.agencies if dateline else ()),
         *agencies_named((*extracted.authors, *extracted.author_variants)),
     )
+    credits = with_full_names(credits, authors)
     if not authors and credits:
         authors = tuple(str(r["name"]) for r in credits.reporters)
     return NormalizedArticle(
