@@ -77,14 +77,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"{item.path}: {exc.strerror or exc}") from None
     count += queue.enqueue(batch, force=True)
-    if warc.pages or warc.skipped:
+    for damaged in warc.damaged:
+        print(
+            f"dateline: warning: damaged WARC record skipped: {damaged}",
+            file=sys.stderr,
+        )
+    if warc.pages or warc.skipped or warc.damaged:
         skipped = ", ".join(f"{n} {why}" for why, n in sorted(warc.skipped.items()))
         print(
-            f"WARC: {warc.pages} HTML page(s) read; skipped: {skipped or 'none'}",
+            f"WARC: {warc.pages} HTML page(s) read; skipped: {skipped or 'none'}"
+            + (f"; {len(warc.damaged)} damaged record(s)" if warc.damaged else ""),
             file=sys.stderr,
         )
     print(f"{count} page(s) enqueued on '{settings.QUEUE_NAME}'", file=sys.stderr)
-    return 0
+    return 1 if warc.damaged else 0  # the good records are queued; some were not
 
 
 def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:

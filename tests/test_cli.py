@@ -242,3 +242,46 @@ def test_ingest_a_warc_file_with_its_dates(
     [record] = [json.loads(x) for x in run("export").stdout.splitlines()]
     assert record["title"] == SEED_TITLE and record["source_id"] == "demo-courier"
     assert record["fetched_at"] == "2024-03-19T12:00:00Z"
+
+
+def test_a_damaged_archive_gives_every_good_record_and_names_the_bad(
+    demo_site: Site, tmp_path: Path, run: Any, redis: Redis
+) -> None:
+    """Issue 14, point 5: a record damaged in the middle and one cut short at the
+    end are skipped with their offsets; the good ones before and after are queued,
+    and the exit status says some were skipped."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    whole = tmp_path / "whole.warc.gz"
+    paths = [p for p in demo_site.pages if p.startswith("/courier/news/")][:9]
+    offsets = []
+    with open(whole, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for path in paths:
+            offsets.append(out.tell())
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1"
+            )
+            writer.write_record(
+                writer.create_warc_record(
+                    demo_site.base + path,
+                    "response",
+                    payload=BytesIO(demo_site.pages[path][1]),
+                    http_headers=headers,
+                )
+            )
+    data = bytearray(whole.read_bytes())
+    middle = offsets[4]
+    data[middle + 40 : middle + 90] = bytes(
+        50
+    )  # inside the fifth record's deflate data
+    damaged = tmp_path / "damaged.warc.gz"
+    damaged.write_bytes(bytes(data[: len(data) - 200]))  # the last record cut short
+    proc = run("ingest", str(damaged), check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert f"at byte {middle}" in proc.stderr
+    assert f"at byte {offsets[-1]}: record cut short" in proc.stderr
+    assert "7 page(s) enqueued" in proc.stderr
