@@ -15,8 +15,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from redis import Redis
+from rq.intermediate_queue import IntermediateQueue
 from rq.job import Job
-from rq.registry import FailedJobRegistry, StartedJobRegistry
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 
 from dateline.runtime import UsageError, connect_redis, open_db, redis_url
@@ -84,8 +85,14 @@ def _watch(interval: float) -> int:
 def _print_status(report: dict[str, Any]) -> None:
     print(
         f"queue '{settings.QUEUE_NAME}' ({report['redis']}): "
-        f"{report['queued']} queued, "
-        f"{report['in_progress']} in progress, {report['failed']} failed"
+        f"{report['queued']} queued, {report['running']} running, "
+        f"{report['recovering']} recovering, {report['retrying']} retrying"
+        + (
+            f" (next {report['next_retry_at'][11:19]} UTC)"
+            if report["retrying"]
+            else ""
+        )
+        + f", {report['failed']} failed"
     )
     dups = report["duplicates"]
     print(
@@ -110,6 +117,13 @@ def _print_status(report: dict[str, Any]) -> None:
 
 def _selected_failed(args: argparse.Namespace) -> list[Any]:
     jobs = failed_jobs(connect_redis(), settings.QUEUE_NAME)
+    unknown = sorted(
+        set(getattr(args, "job_ids", None) or ()) - {j.job_id for j in jobs}
+    )
+    if unknown:  # an id is no filter: one that names nothing is a mistake
+        raise UsageError(
+            f"no failed job {', '.join(unknown)}: `dateline failed` lists them"
+        )
     return select_failed(
         jobs, getattr(args, "job_ids", None), args.source, args.error, args.since
     )
@@ -134,7 +148,9 @@ def cmd_failed(args: argparse.Namespace) -> int:
 
 
 def cmd_requeue(args: argparse.Namespace) -> int:
-    if not (args.all or args.job_ids or args.source or args.error or args.since):
+    if not (
+        args.all or args.job_ids or args.source or args.error or args.since is not None
+    ):
         raise UsageError("requeue: give --all, JOB_IDs, --source, --error or --since")
     jobs = _selected_failed(args)
     for job in jobs:
@@ -173,14 +189,43 @@ class FailedJob:
         }
 
 
-def queue_status(redis: Redis, queue_name: str) -> dict[str, int]:
-    """Pages (not jobs: a job holds a few) queued, in progress and failed."""
+def queue_status(redis: Redis, queue_name: str) -> dict[str, Any]:
+    """Pages (not jobs: a job holds a few) by where they are: queued; running (a
+    worker's heartbeat is live); recovering (taken by a worker that died: left in
+    RQ's intermediate list, or started with an expired heartbeat); retrying
+    (scheduled, with the next due time); failed. `in_progress` is running plus
+    recovering, as before."""
     queue = ingest_queue(redis, queue_name)
+    now = time.time()
+    live: list[str] = []
+    expired: list[str] = []
+    for job_id, score in _scored(redis, StartedJobRegistry(queue=queue).key):
+        # members are "job_id:execution_id", scored by the heartbeat's expiry
+        (live if score > now else expired).append(job_id.split(":", 1)[0])
+    waiting = set(IntermediateQueue(queue.key, connection=redis).get_job_ids())
+    stranded = sorted(waiting - set(live) - set(expired))
+    retries = _scored(redis, ScheduledJobRegistry(queue=queue).key)
     return {
-        "queued": pages_in(redis, queue.get_job_ids()),
-        "in_progress": pages_in(redis, StartedJobRegistry(queue=queue).get_job_ids()),
+        "queued": pages_in(redis, [j for j in queue.get_job_ids() if j not in waiting]),
+        "running": pages_in(redis, live),
+        "recovering": pages_in(redis, [*expired, *stranded]),
+        "in_progress": pages_in(redis, [*live, *expired, *stranded]),
+        "retrying": pages_in(redis, [job_id for job_id, _ in retries]),
+        "next_retry_at": (
+            datetime.fromtimestamp(min(t for _, t in retries), UTC).isoformat()
+            if retries
+            else None
+        ),
         "failed": pages_in(redis, FailedJobRegistry(queue=queue).get_job_ids()),
     }
+
+
+def _scored(redis: Redis, key: str) -> list[tuple[str, float]]:
+    """A sorted set's members (decoded) and scores."""
+    found: Any = redis.zrange(key, 0, -1, withscores=True)
+    return [
+        (m.decode() if isinstance(m, bytes) else str(m), float(t)) for m, t in found
+    ]
 
 
 def pages_in(redis: Redis, job_ids: list[str], chunk: int = 1000) -> int:
@@ -253,7 +298,7 @@ def select_failed(
         chosen = [j for j in chosen if j.job_id in wanted]
     if source_id:
         chosen = [j for j in chosen if j.source_id == source_id]
-    if since:
+    if since is not None:
         cutoff = datetime.now(UTC) - since
         chosen = [j for j in chosen if j.failed_at and _aware(j.failed_at) >= cutoff]
     if error:

@@ -19,7 +19,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = open_db()
     count = 0
     with _output(args.output) as out:
-        since = datetime.now(UTC) - args.since if args.since else None
+        # "--since 0s" is now: nothing yet, not everything
+        since = datetime.now(UTC) - args.since if args.since is not None else None
         for record in store.iter_records(args.source, since):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1

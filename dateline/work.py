@@ -46,7 +46,43 @@ def cmd_work(args: argparse.Namespace) -> int:
         + (" (burst)" if args.burst else "; Ctrl-C or SIGTERM to stop"),
         file=sys.stderr,
     )
-    return run_workers(url, settings.QUEUE_NAME, args.workers, args.burst)
+    if not args.burst:
+        return run_workers(url, settings.QUEUE_NAME, args.workers, args.burst)
+    from dateline.operate import status_report
+
+    def report() -> dict[str, Any] | None:
+        try:
+            return status_report()
+        except Exception:  # the store may be down: the workers start all the same
+            return None
+
+    before = report()
+    code = run_workers(url, settings.QUEUE_NAME, args.workers, args.burst)
+    after = report() if before is not None else None
+    if before is not None and after is not None:
+        print(burst_summary(before, after), file=sys.stderr)
+    return code
+
+
+def burst_summary(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """'N pages: A stored, D duplicates, K no article, F failed, R retrying'."""
+
+    def grew(key: str) -> int:
+        return int(after[key]) - int(before[key])
+
+    duplicates = sum(after["duplicates"].values()) - sum(before["duplicates"].values())
+    stored = grew("originals")
+    no_article = grew("no_article") + grew("too_large")
+    failed = max(grew("failed"), 0)
+    retrying = int(after["retrying"])
+    total = stored + duplicates + no_article + failed + retrying
+    line = (
+        f"{total} pages: {stored} stored, {duplicates} duplicates, "
+        f"{no_article} no article, {failed} failed, {retrying} retrying"
+    )
+    if retrying:
+        line += f" (next due {after['next_retry_at'][11:19]} UTC: run work again then)"
+    return line
 
 
 class DatelineWorker(SimpleWorker):

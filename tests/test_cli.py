@@ -156,7 +156,11 @@ def test_failed_and_requeue_by_filter(
         (sources_dir / "demo-courier.toml").read_text()
     )
     run("requeue", "--source", "gone")
-    run("work", "-n", "1", "--burst")
+    burst = run("work", "-n", "1", "--burst")
+    # issue 14, point 7: a burst ends with what became of its pages
+    assert burst.stderr.strip().splitlines()[-1] == (
+        "1 pages: 1 stored, 0 duplicates, 0 no article, 0 failed, 0 retrying"
+    )
     status = json.loads(run("status", "--json").stdout)
     assert status["failed"] == 0 and status["articles"] == 1
     proc = run("requeue", check=False)
@@ -285,3 +289,46 @@ def test_a_damaged_archive_gives_every_good_record_and_names_the_bad(
     assert f"at byte {middle}" in proc.stderr
     assert f"at byte {offsets[-1]}: record cut short" in proc.stderr
     assert "7 page(s) enqueued" in proc.stderr
+
+
+def test_every_page_has_a_place_in_status(
+    demo_site: Site, tmp_path: Path, run: Any, redis: Redis
+) -> None:
+    """Issue 14, point 1: a page a dead worker took (left in RQ's intermediate
+    list) counts as recovering, a scheduled retry as retrying with its due time."""
+    from datetime import UTC, datetime, timedelta
+
+    from rq.registry import ScheduledJobRegistry
+
+    from workers.queueing import ingest_queue
+
+    for i, path in enumerate(
+        [p for p in demo_site.pages if p.startswith("/courier/news/2024/")][:3]
+    ):
+        page = tmp_path / f"p{i}.html"
+        page.write_bytes(demo_site.pages[path][1])
+        run("ingest", str(page), "--source", "demo-courier")
+    queue = ingest_queue(redis, "ingest")
+    first, second, _ = queue.get_job_ids()
+    # what a worker's dequeue does before it registers the job as started
+    redis.lrem(queue.key, 1, first)
+    redis.rpush(queue.key + ":intermediate", first)
+    redis.lrem(queue.key, 1, second)
+    due = datetime.now(UTC) + timedelta(minutes=5)
+    ScheduledJobRegistry(queue=queue).schedule(queue.fetch_job(second), due)
+    status = json.loads(run("status", "--json").stdout)
+    assert (status["queued"], status["recovering"], status["retrying"]) == (1, 1, 1)
+    assert status["running"] == 0 and status["failed"] == 0
+    assert status["next_retry_at"][:16] == due.isoformat()[:16]
+    assert "1 recovering, 1 retrying (next" in run("status").stdout
+
+
+def test_an_unknown_id_is_an_error_and_an_empty_match_is_not(
+    run: Any, redis: Redis
+) -> None:
+    """Issue 14, point 7: one rule for every command."""
+    proc = run("requeue", "no-such-job", check=False)
+    assert proc.returncode != 0 and "no failed job no-such-job" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert run("failed", "--source", "nothing-here").returncode == 0
+    assert run("export", "--since", "0s").stderr.startswith("0 record(s)")
