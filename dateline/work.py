@@ -31,6 +31,7 @@ from rq.worker import BaseWorker, WorkerStatus
 from dateline.runtime import UsageError, redis_url, tune_collector
 from workers import settings
 from workers.queueing import connect, ingest_queue
+from workers.recovery import HEARTBEAT_GRACE, RECOVERY_INTERVAL, recover
 
 logger = logging.getLogger(__name__)
 STUCK_EXIT = 75  # a worker that stopped itself on a stuck job: start another
@@ -105,9 +106,10 @@ class DatelineWorker(SimpleWorker):
         self.set_state(WorkerStatus.IDLE)
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
-        # as the fork worker: the monitoring interval + 60 s, so a dead worker's
-        # job is found in about 90 s rather than its whole timeout later
-        return BaseWorker.get_heartbeat_ttl(self, job, working_time)
+        # the monitoring interval plus a grace, so that the parent's recovery
+        # pass finds a dead worker's job within seconds (RQ's fork worker: + 60 s)
+        ttl = BaseWorker.get_heartbeat_ttl(self, job, working_time)
+        return ttl - 60 + HEARTBEAT_GRACE
 
     def _beat(self, job: Job, execution: Execution, done: threading.Event) -> None:
         started = time.monotonic()
@@ -149,6 +151,10 @@ def run_workers(
         return proc
 
     procs = [start(i) for i in range(count)]
+    finished = threading.Event()
+    threading.Thread(
+        target=_recovering, args=(redis_url, queue_name, finished), daemon=True
+    ).start()
 
     def forward(signum: int, _frame: Any) -> None:
         stopping.set()
@@ -158,19 +164,51 @@ def run_workers(
 
     previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        while True:
-            for proc in procs:
-                proc.join()
-            stuck = [i for i, p in enumerate(procs) if p.exitcode == STUCK_EXIT]
-            if not stuck or stopping.is_set():
-                break
-            for i in stuck:
-                logger.warning("worker %d stopped on a stuck job; starting another", i)
-                procs[i] = start(i)
+        while any(p.is_alive() for p in procs):
+            time.sleep(0.2)
+            for i, proc in enumerate(procs):
+                if proc.is_alive() or stopping.is_set():
+                    continue
+                if proc.exitcode == STUCK_EXIT:
+                    logger.warning(
+                        "worker %d stopped on a stuck job; starting another", i
+                    )
+                elif proc.exitcode is not None and proc.exitcode < 0:
+                    logger.warning(
+                        "worker %d was killed (signal %d); starting another",
+                        i,
+                        -proc.exitcode,
+                    )
+                else:
+                    continue
+                procs[i] = start(i)  # what it held comes back through recovery
     finally:
+        finished.set()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return max((p.exitcode or 0 for p in procs if p.exitcode != STUCK_EXIT), default=0)
+    codes = (p.exitcode or 0 for p in procs if p.exitcode != STUCK_EXIT)
+    return max((c for c in codes if c >= 0), default=0)
+
+
+def _recovering(redis_url: str, queue_name: str, finished: threading.Event) -> None:
+    """Every few seconds, put back to work what dead workers held
+    (`workers.recovery`); a Redis that blinks is tried again next pass."""
+    redis = connect(redis_url)
+    queue = ingest_queue(redis, queue_name)
+    while not finished.wait(RECOVERY_INTERVAL):
+        try:
+            found = recover(redis, queue)
+        except Exception as exc:
+            logger.debug("recovery pass failed: %s", exc)
+            continue
+        if found:
+            logger.warning(
+                "recovered from dead workers: %d stranded job(s) re-queued, %d "
+                "abandoned job(s) retried, %d overdue retry(ies) enqueued",
+                found.stranded,
+                found.abandoned,
+                found.retries,
+            )
 
 
 def _work(redis_url: str, queue_name: str, burst: bool) -> None:

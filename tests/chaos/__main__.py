@@ -32,7 +32,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from redis import Redis
-from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 
 from dateline.operate import job_urls, queue_status
@@ -99,15 +99,12 @@ class Lab:
         )
 
     def settled(self, timeout: float = 240) -> None:
-        """Wait until nothing is queued, running or waiting for a retry."""
-        queue = ingest_queue(self.redis, "ingest")
+        """Wait until nothing is queued, running, recovering or retrying, as
+        `dateline status` counts them (RQ's intermediate list included)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            busy = (
-                queue.count
-                + StartedJobRegistry(queue=queue).count
-                + ScheduledJobRegistry(queue=queue).count
-            )
+            status = queue_status(self.redis, "ingest")
+            busy = sum(status[k] for k in ("queued", "in_progress", "retrying"))
             if not busy:
                 return
             time.sleep(0.5)
@@ -174,6 +171,39 @@ def worker_sigkill(lab: Lab) -> set[str]:
     victim = children(proc.pid)[0]  # one worker process (and anything it started)
     for pid in [*children(victim), victim]:
         os.kill(pid, signal.SIGKILL)
+    lab.settled()
+    _kill_group(proc)
+    return {p.url for p in pages}
+
+
+def dequeued_not_started(lab: Lab) -> set[str]:
+    """A worker SIGKILLed between RQ's dequeue (the job moved to the intermediate
+    list) and its start: the job is left where only a recovery pass finds it."""
+    pages = lab.pages(20)
+    lab.enqueue(pages)
+    queue = ingest_queue(lab.redis, "ingest")
+    job_id = queue.get_job_ids()[0]
+    lab.redis.lrem(queue.key, 1, job_id)
+    lab.redis.rpush(queue.key + ":intermediate", job_id)
+    proc = lab.work(2, burst=False)
+    lab.settled()
+    _kill_group(proc)
+    return {p.url for p in pages}
+
+
+def four_workers_killed(lab: Lab) -> set[str]:
+    """Every worker SIGKILLed together mid-run: `dateline work` starts others, and
+    what the dead held comes back through recovery."""
+    pages = lab.pages(80)
+    lab.enqueue(pages)
+    proc = lab.work(4, burst=False)
+    started = StartedJobRegistry(queue=ingest_queue(lab.redis, "ingest"))
+    deadline = time.monotonic() + 60
+    while started.count < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for worker in children(proc.pid):
+        for pid in [*children(worker), worker]:
+            os.kill(pid, signal.SIGKILL)
     lab.settled()
     _kill_group(proc)
     return {p.url for p in pages}
@@ -348,6 +378,8 @@ SCENARIOS: dict[str, Callable[[Lab], set[str]]] = {
     "twice-at-once": twice_at_once,
     "poison-payload": poison_payload,
     "worker-sigkill": worker_sigkill,
+    "dequeued-not-started": dequeued_not_started,
+    "four-workers-killed": four_workers_killed,
     "redis-restart": redis_restart,
     "redis-down-crawl": redis_down_crawl,
     "db-down": db_down,
