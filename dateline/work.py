@@ -35,6 +35,7 @@ from workers.recovery import HEARTBEAT_GRACE, RECOVERY_INTERVAL, recover
 
 logger = logging.getLogger(__name__)
 STUCK_EXIT = 75  # a worker that stopped itself on a stuck job: start another
+BURST_REDIS_WAIT = 300.0  # s a burst worker waits for a Redis that went away
 
 
 def cmd_work(args: argparse.Namespace) -> int:
@@ -212,18 +213,51 @@ def _recovering(redis_url: str, queue_name: str, finished: threading.Event) -> N
 
 
 def _work(redis_url: str, queue_name: str, burst: bool) -> None:
+    """One worker process: RQ's worker loop, started again whenever Redis goes
+    away and comes back (a worker never exits because Redis blinked)."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
     from workers import connections
 
     connections.connect_early()
-    redis = connect(redis_url)
-    worker = DatelineWorker(
-        [ingest_queue(redis, queue_name)],
-        connection=redis,
-        serializer=JSONSerializer,
-        # how soon a job whose worker died is found and retried: the heartbeat
-        # expires after monitoring interval + 60 s, the next maintenance pass acts
-        maintenance_interval=settings.MAINTENANCE_INTERVAL,
-        job_monitoring_interval=settings.JOB_MONITORING_INTERVAL,
-        worker_ttl=settings.WORKER_TTL,  # an idle worker wakes every TTL - 15 s
-    )
-    worker.work(burst=burst, logging_level="WARNING", with_scheduler=True)
+    while True:
+        redis = connect(redis_url)
+        worker = DatelineWorker(
+            [ingest_queue(redis, queue_name)],
+            connection=redis,
+            serializer=JSONSerializer,
+            maintenance_interval=settings.MAINTENANCE_INTERVAL,
+            job_monitoring_interval=settings.JOB_MONITORING_INTERVAL,
+            worker_ttl=settings.WORKER_TTL,  # an idle worker wakes every TTL - 15 s
+        )
+        try:
+            worker.work(burst=burst, logging_level="WARNING", with_scheduler=True)
+            return
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            logger.warning(
+                "Redis at %s went away (%s); waiting for it",
+                settings.masked(redis_url),
+                exc,
+            )
+            _wait_for_redis(redis_url, BURST_REDIS_WAIT if burst else None)
+            logger.warning(
+                "Redis at %s is back; working again", settings.masked(redis_url)
+            )
+
+
+def _wait_for_redis(
+    redis_url: str, give_up: float | None, longest: float = 30.0
+) -> None:
+    """Until Redis answers a PING, backing off from 0.5 s to `longest` s; a burst
+    run gives up after `give_up` s (cron must not hang on a Redis that is gone)."""
+    delay, deadline = 0.5, time.monotonic() + (give_up or float("inf"))
+    while True:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"Redis at {settings.masked(redis_url)} did not come back")
+        time.sleep(delay)
+        try:
+            if connect(redis_url).ping():
+                return
+        except Exception:
+            delay = min(delay * 2, longest)

@@ -223,6 +223,31 @@ def redis_restart(lab: Lab) -> set[str]:
     return {p.url for p in pages}
 
 
+def redis_sigkill(lab: Lab) -> set[str]:
+    """Redis SIGKILLed (not stopped) mid-run and started again on its port two
+    seconds later: the same `dateline work` waits for it and carries on."""
+    pages = lab.pages(120)
+    lab.enqueue(pages)
+    proc = lab.work(2, burst=False)
+    started = StartedJobRegistry(queue=ingest_queue(lab.redis, "ingest"))
+    deadline = time.monotonic() + 60
+    while not started.count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)
+    assert lab.server.proc is not None
+    lab.server.proc.kill()  # what the append-only file holds survives
+    lab.server.proc.wait(timeout=30)
+    lab.server.proc = None
+    time.sleep(2)
+    lab.start_redis()
+    lab.settled()
+    alive = proc.poll() is None
+    _kill_group(proc)
+    if not alive:
+        raise RuntimeError("dateline work exited when Redis went away")
+    return {p.url for p in pages}
+
+
 def twice_at_once(lab: Lab) -> set[str]:
     pages = lab.pages(10)
     lab.enqueue(pages)
@@ -381,6 +406,7 @@ SCENARIOS: dict[str, Callable[[Lab], set[str]]] = {
     "dequeued-not-started": dequeued_not_started,
     "four-workers-killed": four_workers_killed,
     "redis-restart": redis_restart,
+    "redis-sigkill": redis_sigkill,
     "redis-down-crawl": redis_down_crawl,
     "db-down": db_down,
 }
