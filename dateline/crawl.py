@@ -117,20 +117,36 @@ return 0
 """
 
 
+_TAKE_OVER = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+end
+return 0
+"""
+
+
 class CrawlLocks:
     """One crawl per source at a time, across processes and machines: a Redis key
-    per source with a TTL (a crashed crawl frees its sources when it expires),
-    renewed while the crawl runs."""
+    per source holding its owner (host:pid:run), renewed every third of its TTL
+    while the crawl runs. A lock whose owner ran on this host and is gone dies
+    with it; one from another host expires with its TTL (a crashed crawl's
+    sources are free within `DATELINE_CRAWL_LOCK_TTL` s)."""
 
     def __init__(self, redis: Any, ttl: int) -> None:
         self.redis, self.ttl = redis, ttl
         self.run_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._renew = redis.register_script(_RENEW)
         self._release = redis.register_script(_RELEASE)
+        self._take_over = redis.register_script(_TAKE_OVER)
 
     def acquire(self, source_id: str) -> bool:
         key = keys.CRAWL_LOCK.format(source_id)
-        return bool(self.redis.set(key, self.run_id, nx=True, ex=self.ttl))
+        if self.redis.set(key, self.run_id, nx=True, ex=self.ttl):
+            return True
+        owner = self.redis.get(key)
+        if owner is None or not _dead_here(owner.decode()):
+            return False
+        return bool(self._take_over(keys=[key], args=[owner, self.run_id, self.ttl]))
 
     def renew(self, source_id: str) -> bool:
         key = keys.CRAWL_LOCK.format(source_id)
@@ -140,6 +156,21 @@ class CrawlLocks:
         """Best effort: a lock we cannot release expires with its TTL."""
         with contextlib.suppress(RedisError):
             self._release(keys=[keys.CRAWL_LOCK.format(source_id)], args=[self.run_id])
+
+
+def _dead_here(owner: str) -> bool:
+    """Did the owner of a lock run on this host, and is its process gone?"""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, another user's
+    return False
 
 
 def source_settings(cfg: SourceConfig) -> dict[str, Any]:

@@ -70,6 +70,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Redis binds
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def ping(url: str, timeout: float = 2.0) -> bool:
     try:
         return bool(
@@ -101,7 +111,16 @@ def private_redis(var_dir: Path) -> str:
         url = url_file.read_text().strip()
         if ping(url):
             return url
-    port = free_port()
+    # the same port as before, when it is free: workers started against the old
+    # URL find the restarted server where they left it
+    port_file = directory / "redis.port"
+    remembered = port_file.read_text().strip() if port_file.exists() else ""
+    port = (
+        int(remembered)
+        if remembered.isdigit() and _free(int(remembered))
+        else free_port()
+    )
+    port_file.write_text(f"{port}\n")
     args = server_args(directory, port) + [
         "--daemonize",
         "yes",

@@ -332,3 +332,17 @@ def test_an_unknown_id_is_an_error_and_an_empty_match_is_not(
     assert len(proc.stderr.strip().splitlines()) == 1
     assert run("failed", "--source", "nothing-here").returncode == 0
     assert run("export", "--since", "0s").stderr.startswith("0 record(s)")
+
+
+def test_the_private_redis_keeps_its_port_across_restarts(tmp_path: Path) -> None:
+    """Issue 14, point 3: workers started against the private Redis find it on
+    the same port after it is stopped and started again."""
+    from dateline.private_redis import private_redis, stop_private
+
+    first = private_redis(tmp_path)
+    try:
+        assert stop_private(tmp_path)
+        again = private_redis(tmp_path)
+        assert again == first
+    finally:
+        stop_private(tmp_path)

@@ -273,3 +273,21 @@ def test_sigterm_lets_the_running_job_finish(
     assert proc.returncode == 0
     status = json.loads(run_dateline(dateline_env, "status", "--json").stdout)
     assert status["articles"] == 1 and status["queued"] == 0 and status["failed"] == 0
+
+
+def test_a_lock_dies_with_its_crawl(run: Any, redis: Redis) -> None:
+    """Issue 14, point 3: a lock whose crawl died on this host does not make the
+    next cron run skip the source for the lock's TTL."""
+    import socket
+    import subprocess
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pid that no longer runs
+    redis.set(
+        "dateline:lock:crawl:demo-ledger",
+        f"{socket.gethostname()}:{gone.pid}:dead",
+        ex=600,
+    )
+    out = run("crawl", "demo-ledger").stdout
+    assert "demo-ledger: finished" in out
+    assert not redis.exists("dateline:lock:crawl:demo-ledger")  # taken, then released

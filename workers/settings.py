@@ -49,7 +49,7 @@ QUEUED_TTL = _int("DATELINE_QUEUED_TTL", 24 * 3600)  # "already queued" marker l
 MAINTENANCE_INTERVAL = _int("DATELINE_MAINTENANCE_INTERVAL", 600)  # s, RQ's default
 JOB_MONITORING_INTERVAL = _int("DATELINE_JOB_MONITORING_INTERVAL", 5)  # s
 WORKER_TTL = _int("DATELINE_WORKER_TTL", 420)  # s, RQ's default
-CRAWL_LOCK_TTL = _int("DATELINE_CRAWL_LOCK_TTL", 900)  # s; renewed while crawling
+CRAWL_LOCK_TTL = _int("DATELINE_CRAWL_LOCK_TTL", 120)  # s; renewed while crawling
 PAGES_PER_JOB = _int("DATELINE_PAGES_PER_JOB", 16)  # RQ's cost per job, shared
 MAX_PAGE_BYTES = _int("DATELINE_MAX_PAGE_BYTES", 10 * 1024 * 1024)
 # A failed job is tried again after each of these delays (seconds), then it goes to
