@@ -284,3 +284,42 @@ def test_a_body_waits_packed_and_comes_back_intact(demo_site: Site) -> None:
     packed = pack_body(body)
     assert len(packed) < len(body) / 2 and unpack_body(packed) == body
     assert unpack_body(body) == body  # queued raw, before packing: passes through
+
+
+def test_a_page_over_its_element_budget_fails_alone_and_fast(
+    demo_site: Site, dateline_env: dict, redis: Redis
+) -> None:
+    """Issue 14, point 2: a page of 200,000 <p> elements would keep lxml and
+    trafilatura busy past the job's timeout; it is recorded with its stage and
+    cause, and the other pages of its job are stored."""
+    import time
+    from dataclasses import replace
+
+    good = courier_pages(demo_site, 3)
+    huge = replace(
+        good[0],
+        url=good[0].url + "-huge",
+        final_url=good[0].url + "-huge",
+        url_key=good[0].url_key + "-huge",
+        body=b"<html><body>" + b"<p>x</p>" * 200_000 + b"</body></html>",
+    )
+    started = time.perf_counter()
+    result = jobs.ingest_pages(waiting(redis, [good[0], huge, *good[1:]]))
+    assert time.perf_counter() - started < 60  # the job's own timeout is 180 s
+    assert result["failed"] == []
+    assert sorted(r["url"] for r in records()) == sorted(p.url for p in good)
+    [outcome] = [o for o in result["outcomes"] if o["url"] == huge.url]
+    assert outcome["outcome"] == "too_large"
+    assert "extract: 200002 elements > 100000" in outcome["reason"]
+
+
+def test_a_page_over_its_cpu_budget_is_recorded_not_raised(demo_site: Site) -> None:
+    from config.source import adhoc_source
+    from workers.budget import Budget
+    from workers.models import SkippedPage
+    from workers.stages import prepare_article
+
+    page = courier_pages(demo_site, 1)[0]
+    skipped = prepare_article(page, adhoc_source(), Budget(cpu_seconds=0.001))
+    assert isinstance(skipped, SkippedPage) and skipped.outcome == "too_large"
+    assert "of CPU" in skipped.reason

@@ -21,6 +21,7 @@ import trafilatura
 from trafilatura.utils import load_html
 
 from workers.boilerplate import clean_tree, drop_boilerplate_lines
+from workers.budget import check_elements
 from workers.declared import declared_metadata, present, split_authors
 from workers.decode import decode_html, repair_mojibake
 from workers.models import ExtractedArticle
@@ -41,12 +42,15 @@ def extract_article(
     url: str,
     declared_charset: str | None = None,
     fetched_at: datetime | None = None,
+    max_elements: int | None = None,
 ) -> ExtractedArticle | None:
-    """Extract the article of one page; None when the page holds no article."""
+    """Extract the article of one page; None when the page holds no article.
+    Raises OverBudget for a page of more than `max_elements` elements."""
     text, encoding = decode_html(body, declared_charset)
     tree = _parse(repair_mojibake(text))
     if tree is None:
         return None
+    check_elements(body, tree, max_elements)
     declared = declared_metadata(tree)
     clean_tree(tree)  # after the metadata: an embedded post has its own dates
     doc = _trafilatura(

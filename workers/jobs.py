@@ -22,11 +22,22 @@ from rq import get_current_job
 from rq.timeouts import JobTimeoutException
 
 from workers import connections, queueing, settings
+from workers.budget import Budget
 from workers.dedupe_index import Decision, Signature, sign_later
 from workers.models import Page, SkippedPage, StoredArticle
 from workers.stages import PreparedArticle, StageError, prepare_article
 
 logger = logging.getLogger(__name__)
+
+
+def page_budget() -> Budget:
+    """One page's budget: over it, the page is recorded as too_large, and the job
+    goes on with its other pages."""
+    return Budget(
+        max_bytes=settings.MAX_PAGE_BYTES,
+        max_elements=settings.MAX_PAGE_ELEMENTS,
+        cpu_seconds=settings.PAGE_CPU_SECONDS,
+    )
 
 
 @dataclass
@@ -150,7 +161,7 @@ def _prepare(
             return None
         raise StageError("load", f"the page body {payload['body_key']} is gone")
     try:
-        prepared = prepare_article(page, source, settings.MAX_PAGE_BYTES)
+        prepared = prepare_article(page, source, page_budget())
     except StageError as exc:
         logger.warning("%s %s: %s", page.source_id, page.url, exc)
         raise

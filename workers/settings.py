@@ -52,6 +52,8 @@ WORKER_TTL = _int("DATELINE_WORKER_TTL", 420)  # s, RQ's default
 CRAWL_LOCK_TTL = _int("DATELINE_CRAWL_LOCK_TTL", 120)  # s; renewed while crawling
 PAGES_PER_JOB = _int("DATELINE_PAGES_PER_JOB", 16)  # RQ's cost per job, shared
 MAX_PAGE_BYTES = _int("DATELINE_MAX_PAGE_BYTES", 10 * 1024 * 1024)
+MAX_PAGE_ELEMENTS = _int("DATELINE_MAX_PAGE_ELEMENTS", 100_000)
+PAGE_CPU_SECONDS = _int("DATELINE_PAGE_CPU_SECONDS", 20)
 # A failed job is tried again after each of these delays (seconds), then it goes to
 # the failed registry: three attempts by default. Empty: no retries.
 RETRY_INTERVALS = tuple(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from config.source import SourceConfig, adhoc_source
+from workers.budget import Budget, OverBudget, cpu_limit
 from workers.dedupe import Fingerprint, fingerprint
 from workers.extract import extract_article
 from workers.models import NormalizedArticle, Page, SkippedPage, StoredArticle
@@ -59,25 +60,39 @@ class PreparedArticle:
 
 
 def prepare_article(
-    page: Page, source: SourceConfig, max_page_bytes: int | None = None
+    page: Page, source: SourceConfig, budget: Budget | None = None
 ) -> PreparedArticle | SkippedPage:
-    """Run the stages on one page. A page with no article, or over
-    `max_page_bytes`, is a SkippedPage; a stage that raises is a StageError."""
+    """Run the stages on one page. A page with no article, or over its budget
+    (bytes, elements, CPU seconds), is a SkippedPage; a stage that raises is a
+    StageError."""
+    budget = budget or Budget()
     final_key = (
         page.url_key if page.final_url == page.url else page_key(page.final_url, source)
     )
-    if max_page_bytes is not None and len(page.body) > max_page_bytes:
-        reason = f"{len(page.body)} bytes > {max_page_bytes}"
+    if budget.max_bytes is not None and len(page.body) > budget.max_bytes:
+        reason = f"{len(page.body)} bytes > {budget.max_bytes}"
         return _skipped(page, final_key, "too_large", reason)
     timings: dict[str, float] = {}
-    with _stage("extract", timings):
-        extracted = extract_article(
-            page.body, page.final_url, page.declared_charset, page.fetched_at
-        )
-    if extracted is None:
-        return _skipped(page, final_key, "no_article", "no HTML document found")
-    with _stage("normalize", timings):
-        article = normalize_article(extracted, source, page.fetched_at, page.final_url)
+    stage = "extract"
+    try:
+        with cpu_limit(budget.cpu_seconds):
+            with _stage("extract", timings):
+                extracted = extract_article(
+                    page.body,
+                    page.final_url,
+                    page.declared_charset,
+                    page.fetched_at,
+                    budget.max_elements,
+                )
+            if extracted is None:
+                return _skipped(page, final_key, "no_article", "no HTML document found")
+            stage = "normalize"
+            with _stage("normalize", timings):
+                article = normalize_article(
+                    extracted, source, page.fetched_at, page.final_url
+                )
+    except OverBudget as exc:
+        return _skipped(page, final_key, "too_large", f"{stage}: {exc}")
     if not extracted.has_article:
         skipped = _skipped(page, final_key, "no_article", "no article body found")
         return replace(skipped, declared=article)
