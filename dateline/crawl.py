@@ -58,6 +58,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     for summary in summaries:
         print(json.dumps(asdict(summary)) if args.json else summary.line())
     failed = [s.source_id for s in summaries if not s.ok]
+    for summary in summaries:
+        if not summary.ok and summary.cause:
+            print(f"dateline: {summary.source_id}: {summary.cause}", file=sys.stderr)
     if failed:
         print(f"dateline: crawl failed for: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
@@ -77,6 +80,7 @@ class CrawlSummary:
     elapsed: float
     unchanged: int = 0
     revisited: int = 0
+    cause: str | None = None  # the first thing that went wrong
 
     @property
     def ok(self) -> bool:
@@ -244,4 +248,5 @@ def _summary(source_id: str, stats: dict[str, Any]) -> CrawlSummary:
         revisited=int(stats.get("dateline/articles_revisited", 0)),
         enqueue_failed=int(stats.get("dateline/enqueue_failed", 0)),
         elapsed=elapsed,
+        cause=stats.get("dateline/cause"),
     )

@@ -112,6 +112,13 @@ def test_a_source_whose_feed_is_gone_fails_the_crawl(
     assert "demo-courier: finished" in proc.stdout and "FAILED" in proc.stdout
     assert "crawl failed for: demo-courier" in proc.stderr
     assert "crawl failed for: demo-courier\n" in proc.stderr  # not demo-ledger
+    # issue 14, point 7: the source and the cause, in one line
+    cause = next(
+        ln
+        for ln in proc.stderr.splitlines()
+        if ln.startswith("dateline: demo-courier:")
+    )
+    assert "could not fetch" in cause and "/courier/gone.xml" in cause
 
 
 def test_workers_store_in_postgresql(

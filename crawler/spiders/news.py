@@ -119,6 +119,15 @@ class NewsSpider(Spider):
             failure.getErrorMessage(),
         )
         self._inc("listing_errors")
+        self._cause(
+            f"could not fetch {failure.request.url}: {failure.getErrorMessage()}"
+        )
+
+    def _cause(self, why: str) -> None:
+        """The first thing that went wrong, for the crawl's one-line summary."""
+        stats = self.crawler.stats if self.crawler else None
+        if stats is not None and not stats.get_value("dateline/cause"):
+            stats.set_value("dateline/cause", why)
 
     async def _parse_feed(self, response: Response) -> AsyncIterator[Request]:
         if self._unchanged(response):
@@ -130,6 +139,7 @@ class NewsSpider(Spider):
                 "%s %s: not an RSS/Atom feed", self.cfg.source_id, response.url
             )
             self._inc("listing_errors")
+            self._cause(f"{response.url} is not an RSS/Atom feed")
             return
         urls = [u for u, when in entries if self._fresh(when)]
         for request in await self._article_requests(urls, f"feed {response.url}"):
@@ -144,6 +154,7 @@ class NewsSpider(Spider):
         if root is None:
             logger.warning("%s %s: not a sitemap", self.cfg.source_id, response.url)
             self._inc("listing_errors")
+            self._cause(f"{response.url} is not a sitemap")
             return
         kind = listings.root_name(root)
         entries = [
