@@ -132,6 +132,12 @@ SOURCE_KEYS = (
     ),
     Key("max_age_days", "a positive integer (days)", _number(int), 7),
     Key("revisit_hours", "an integer >= 0 (hours)", _number(int, above=False), 0),
+    Key(
+        "recorded_retention_days",
+        "a positive integer (days)",
+        _number(int),
+        365,
+    ),
     Key("enabled", "true or false", _is_bool, True),
     Key("allow_private_hosts", "true or false", _is_bool, False),
 )

@@ -44,6 +44,7 @@ class SourceConfig:
     date_order: str | None = None
     max_age_days: int = 7
     revisit_hours: int = 0  # re-fetch a still-listed article this long after; 0: never
+    recorded_retention_days: int = 365  # how long Redis remembers a recorded URL
     enabled: bool = True
     allow_private_hosts: bool = False  # crawl loopback/private addresses (the demo)
     limits: Limits = field(default_factory=Limits)

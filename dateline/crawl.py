@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import sys
+import time
 import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -45,6 +46,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             )
     if not held:
         return 0
+    _forget_old_marks(locks.redis, held)
     print(
         f"crawling {len(held)} source(s): "
         f"{', '.join(c.source_id for c in held)} -> {settings.masked(url)}",
@@ -160,6 +162,24 @@ class CrawlLocks:
         """Best effort: a lock we cannot release expires with its TTL."""
         with contextlib.suppress(RedisError):
             self._release(keys=[keys.CRAWL_LOCK.format(source_id)], args=[self.run_id])
+
+
+def _forget_old_marks(redis: Any, sources: list[SourceConfig]) -> None:
+    """Each source's URLs recorded longer ago than its `recorded_retention_days`
+    leave the recorded-URL set, which stays bounded."""
+    from urllib.parse import urlsplit
+
+    from workers.queueing import forget_recorded
+
+    for cfg in sources:
+        hosts = cfg.allowed_domains or (urlsplit(cfg.homepage).hostname or "",)
+        cutoff = time.time() - cfg.recorded_retention_days * 86400
+        if dropped := forget_recorded(redis, hosts, cutoff):
+            print(
+                f"{cfg.source_id}: {dropped} URL(s) recorded more than "
+                f"{cfg.recorded_retention_days} days ago forgotten",
+                file=sys.stderr,
+            )
 
 
 def _dead_here(owner: str) -> bool:

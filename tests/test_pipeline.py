@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -298,3 +299,34 @@ def test_a_lock_dies_with_its_crawl(run: Any, redis: Redis) -> None:
     out = run("crawl", "demo-ledger").stdout
     assert "demo-ledger: finished" in out
     assert not redis.exists("dateline:lock:crawl:demo-ledger")  # taken, then released
+
+
+def test_recorded_marks_past_their_retention_are_forgotten(
+    demo_site: WatchedSite, run: Any, redis: Redis
+) -> None:
+    """Issue 14, point 8: the recorded-URL set stays bounded. A source's URLs
+    recorded longer ago than its retention (365 days by default) are dropped when
+    it is crawled; other sources' marks and recent ones stay."""
+    from urllib.parse import urlsplit
+
+    from workers import keys
+
+    host = urlsplit(demo_site.base).netloc
+    redis.zadd(
+        keys.RECORDED_URLS,
+        {
+            f"{host}/courier/news/2019/01/01/old-story": 1_546_300_800,  # 2019
+            "elsewhere.example/2019/old": 1_546_300_800,
+            f"{host}/courier/news/recent": time.time(),
+        },
+    )
+    proc = run("crawl", "demo-courier")
+    assert "demo-courier: 1 URL(s) recorded more than 365 days ago forgotten" in (
+        proc.stderr
+    )
+    assert (
+        redis.zscore(keys.RECORDED_URLS, f"{host}/courier/news/2019/01/01/old-story")
+        is None
+    )
+    assert redis.zscore(keys.RECORDED_URLS, "elsewhere.example/2019/old") is not None
+    assert redis.zscore(keys.RECORDED_URLS, f"{host}/courier/news/recent") is not None

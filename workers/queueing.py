@@ -196,6 +196,33 @@ def mark_recorded(redis: Redis, url_keys: set[str], body_keys: list[str]) -> Non
     pipe.execute()
 
 
+def forget_recorded(
+    redis: Redis, hosts: Sequence[str], older_than: float, chunk: int = 10_000
+) -> int:
+    """Drop the recorded marks of these hosts' URLs recorded before `older_than`
+    (a Unix time): how the recorded-URL set stays bounded. Such a URL is fetched
+    again when a listing still carries it, and its record updated, not doubled."""
+    wanted = tuple(h.removeprefix("www.") for h in hosts)
+    dropped, start = 0, 0
+    while True:
+        found: list[Any] = redis.zrangebyscore(  # type: ignore[assignment]
+            keys.RECORDED_URLS, 0, older_than, start=start, num=chunk
+        )
+        if not found:
+            return dropped
+        old = [k for k in found if _of_hosts(k.decode(), wanted)]
+        if old:
+            dropped += int(redis.zrem(keys.RECORDED_URLS, *old))  # type: ignore[arg-type]
+        start += len(found) - len(old)
+
+
+def _of_hosts(url_key: str, hosts: tuple[str, ...]) -> bool:
+    """Is this URL key ("host:port/path") on one of `hosts` or their subdomains?"""
+    host = url_key.partition("/")[0]
+    host = host.rpartition(":")[0] if host.rpartition(":")[2].isdigit() else host
+    return host in hosts or host.endswith(tuple("." + h for h in hosts))
+
+
 def requeue_pages(redis: Redis, groups: Sequence[list[dict[str, Any]]]) -> None:
     """Page payloads back on the queue, one job per group, in one transaction."""
     if not groups:
