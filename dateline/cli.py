@@ -109,9 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild: re-create the Redis index from stored signatures",
     )
     p = command(
-        "db", "records:cmd_db", "database schema: create or migrate to this version"
+        "db",
+        "records:cmd_db",
+        "upgrade: create or migrate the schema; adopt: make Redis serve this database",
     )
-    p.add_argument("action", choices=["upgrade"])
+    p.add_argument("action", choices=["upgrade", "adopt"])
     p = command("show", "records:cmd_show", "print one stored record")
     p.add_argument("article_id")
     p = command(

@@ -23,7 +23,13 @@ from redis.exceptions import RedisError
 
 from config.loader import load_source, load_sources
 from config.source import SourceConfig
-from dateline.runtime import UsageError, connect_redis, redis_url, tune_collector
+from dateline.runtime import (
+    UsageError,
+    check_pair,
+    connect_redis,
+    redis_url,
+    tune_collector,
+)
 from workers import keys, settings
 
 
@@ -37,6 +43,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     )
     url = redis_url()
     locks = CrawlLocks(connect_redis(), settings.CRAWL_LOCK_TTL)
+    check_pair(locks.redis)  # another database's marks would skip pages it lacks
     held = [c for c in sources if locks.acquire(c.source_id)]
     for cfg in sources:
         if cfg not in held:

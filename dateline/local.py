@@ -19,7 +19,7 @@ from typing import Any
 
 from config.loader import load_source, load_sources
 from config.source import SourceConfig, adhoc_source
-from dateline.runtime import UsageError, connect_redis
+from dateline.runtime import UsageError, check_pair, connect_redis
 from workers import settings
 from workers.models import Page, parse_utc
 from workers.urls import page_key
@@ -47,6 +47,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     sources = _Sources(args.source)
     queue = IngestQueue.from_settings(connect_redis())
+    check_pair(queue.redis)
     batch: list[Page] = []
     count = 0
     warc = WarcCounts()

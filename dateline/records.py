@@ -87,8 +87,30 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
 
 def cmd_db(args: argparse.Namespace) -> int:
     store = open_db()  # opening a store runs its migrations
+    if args.action == "adopt":
+        return _adopt(store)
     store.close()
     print(f"database {settings.masked(settings.DATABASE_URL)} is at the current schema")
+    return 0
+
+
+def _adopt(store: Any) -> int:
+    """This Redis now serves this database: its marks and its dedupe index are
+    rebuilt from the database."""
+    from workers.dedupe_index import DedupeIndex, rebuild
+    from workers.queueing import adopt_database
+
+    redis = connect_redis()
+    try:
+        urls = adopt_database(redis, store.database_id(), store.recorded_url_keys())
+        report = rebuild(DedupeIndex(redis, settings.NEAR_THRESHOLD), store)
+    finally:
+        store.close()
+    print(
+        f"Redis now serves {settings.masked(settings.DATABASE_URL)}: {urls} recorded "
+        f"URL(s) and {report['articles']} article(s) in the dedupe index rebuilt "
+        "from it"
+    )
     return 0
 
 

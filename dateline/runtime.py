@@ -33,6 +33,31 @@ def open_db() -> Any:
     return open_store(settings.DATABASE_URL)
 
 
+def check_pair(redis: Any, store: Any | None = None) -> None:
+    """Refuse, in one line, a Redis that holds another database's queue and marks:
+    its marks would make the crawler skip pages this database lacks. A database
+    that cannot be reached is not checked (the workers retry until it is back)."""
+    from workers.queueing import claim_database
+    from workers.store import StoreUnavailable
+
+    try:
+        db = store or open_db()
+    except StoreUnavailable:
+        return
+    try:
+        if claim_database(redis, db.database_id(), lambda: not db.counts()["articles"]):
+            return
+    finally:
+        if store is None:
+            db.close()
+    raise UsageError(
+        f"Redis at {settings.masked(redis_url())} holds the queue and marks of "
+        f"another database than {settings.masked(settings.DATABASE_URL)}: point "
+        "DATELINE_REDIS_URL at a fresh Redis database, or run `dateline db adopt` "
+        "to rebuild Redis's marks from this database"
+    )
+
+
 def tune_collector() -> None:
     """Set CPython's cycle collector for a crawl or a worker, once set up.
 

@@ -28,7 +28,7 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 from rq.worker import BaseWorker, WorkerStatus
 
-from dateline.runtime import UsageError, redis_url, tune_collector
+from dateline.runtime import UsageError, check_pair, redis_url, tune_collector
 from workers import settings
 from workers.queueing import connect, ingest_queue
 from workers.recovery import HEARTBEAT_GRACE, RECOVERY_INTERVAL, recover
@@ -42,6 +42,7 @@ def cmd_work(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise UsageError("work: -n must be at least 1")
     url = redis_url()
+    check_pair(connect(url))
     print(
         f"{args.workers} worker(s) on queue '{settings.QUEUE_NAME}' at "
         f"{settings.masked(url)}"

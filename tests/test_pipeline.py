@@ -311,6 +311,8 @@ def test_recorded_marks_past_their_retention_are_forgotten(
 
     from workers import keys
 
+    run("crawl", "demo-courier")  # Redis and the database are paired now
+    run("work", "-n", "1", "--burst")
     host = urlsplit(demo_site.base).netloc
     redis.zadd(
         keys.RECORDED_URLS,
@@ -330,3 +332,29 @@ def test_recorded_marks_past_their_retention_are_forgotten(
     )
     assert redis.zscore(keys.RECORDED_URLS, "elsewhere.example/2019/old") is not None
     assert redis.zscore(keys.RECORDED_URLS, f"{host}/courier/news/recent") is not None
+
+
+def test_redis_and_the_database_are_one_pair(
+    demo_site: WatchedSite, run: Any, redis: Redis, dateline_env: dict, tmp_path: Any
+) -> None:
+    """Issue 14, point 4: the same Redis pointed at a new, empty database must not
+    say "already stored or queued" and store nothing: the command refuses in one
+    line with the remedy, and `dateline db adopt` rebuilds the marks."""
+    from tests.harness import run_dateline
+
+    run("crawl", "demo-courier")
+    run("work", "-n", "1", "--burst")
+    other = {**dateline_env, "DATELINE_DATABASE_URL": str(tmp_path / "new.sqlite3")}
+    refused = run_dateline(other, "crawl", "demo-courier", check=False)
+    assert refused.returncode == 1
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert "another database" in refused.stderr and "dateline db adopt" in (
+        refused.stderr
+    )
+    assert (
+        run_dateline(other, "work", "-n", "1", "--burst", check=False).returncode == 1
+    )
+    adopted = run_dateline(other, "db", "adopt")
+    assert "0 recorded URL(s)" in adopted.stdout
+    crawl = run_dateline(other, "crawl", "demo-courier").stdout
+    assert "0 already stored or queued" in crawl

@@ -16,3 +16,4 @@ DEDUPE_ALL = "dateline:{dedupe}:*"  # for a rebuild's SCAN
 DEDUPE_CONTENT = "dateline:{{dedupe}}:c:{}"  # bucket -> {content hash: article id}
 DEDUPE_ARTICLE = "dateline:{{dedupe}}:a:{}"  # id (16 hex) -> signature + decision
 DEDUPE_BAND = "dateline:{{dedupe}}:s:{}:{}"  # band, bucket -> (band hash, id) entries
+DATABASE_ID = "dateline:database_id"  # the id of the database this Redis serves

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
@@ -194,6 +194,44 @@ def mark_recorded(redis: Redis, url_keys: set[str], body_keys: list[str]) -> Non
     if body_keys:
         pipe.delete(*body_keys)
     pipe.execute()
+
+
+class PairMismatch(RuntimeError):
+    """Redis holds the queue and marks of another database than the one given."""
+
+
+def claim_database(
+    redis: Redis, database_id: str, database_empty: Callable[[], bool]
+) -> bool:
+    """Pair this Redis with the database `database_id`; False when Redis serves
+    another. A Redis that names none (a fresh one, or one from before pairing)
+    is claimed, unless it remembers recorded URLs an empty database lacks."""
+    paired = redis.get(keys.DATABASE_ID)
+    if paired is None:
+        if redis.zcard(keys.RECORDED_URLS) and database_empty():
+            return False
+        redis.set(keys.DATABASE_ID, database_id, nx=True)
+        paired = redis.get(keys.DATABASE_ID)
+    return bool(paired) and paired.decode() == database_id  # type: ignore[union-attr]
+
+
+def adopt_database(redis: Redis, database_id: str, url_keys: Iterator[str]) -> int:
+    """Make this Redis serve the database `database_id`: its recorded-URL marks
+    are rebuilt from the database's own (queued marks of pages another database
+    was waiting for are dropped); returns how many URLs it now remembers."""
+    redis.delete(keys.RECORDED_URLS)
+    for stale in redis.scan_iter(keys.QUEUED_URL.format("*"), count=1000):
+        redis.delete(stale)
+    now, batch, count = time.time(), {}, 0
+    for key in url_keys:
+        batch[key] = now
+        if len(batch) >= 10_000:
+            count += int(redis.zadd(keys.RECORDED_URLS, batch))  # type: ignore[arg-type]
+            batch = {}
+    if batch:
+        count += int(redis.zadd(keys.RECORDED_URLS, batch))  # type: ignore[arg-type]
+    redis.set(keys.DATABASE_ID, database_id)
+    return count
 
 
 def forget_recorded(

@@ -17,7 +17,7 @@ from config.loader import load_source
 from dateline.demo.server import serve
 from dateline.demo.site import Site
 from dateline.demo.stories import SEED_TITLE
-from dateline.runtime import redis_url
+from dateline.runtime import check_pair, redis_url
 from workers import settings
 
 DEMO_SOURCES = ("demo-courier", "demo-ledger")
@@ -30,7 +30,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def run_demo(redis_url: str, workers: int) -> int:
     from dateline.crawl import run_crawls
     from dateline.work import run_workers
+    from workers.queueing import connect
 
+    check_pair(connect(redis_url))
     port = int(os.environ.get("DATELINE_DEMO_PORT") or 8765)
     sources = [load_source(s) for s in DEMO_SOURCES]
     site = Site(f"http://127.0.0.1:{port}")

@@ -55,6 +55,14 @@ class Store(Protocol):
     def iter_signatures(self) -> Iterator[tuple[str, str, str]]:
         """(article_id, content_hash, minhash hex), first stored first."""
 
+    def database_id(self) -> str:
+        """This database's id, written at its first use."""
+        ...
+
+    def recorded_url_keys(self) -> Iterator[str]:
+        """The URL keys this database holds a record or an outcome for."""
+        ...
+
     def close(self) -> None: ...
 
 

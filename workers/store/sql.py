@@ -7,6 +7,7 @@ Queries are written once with `?` placeholders; a backend supplies `_execute`
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -141,6 +142,35 @@ class SqlStore:
                 utc_iso(datetime.now(UTC)),
             ),
         )
+
+    def database_id(self) -> str:
+        """This database's id, written at its first use: Redis records it, so a
+        queue's marks are never read against another database."""
+        self._execute(
+            "CREATE TABLE IF NOT EXISTS dateline_meta "
+            "(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+        )
+        self._execute(
+            "INSERT INTO dateline_meta VALUES ('database_id', ?) "
+            "ON CONFLICT (key) DO NOTHING",
+            (uuid.uuid4().hex,),
+        )
+        row = self._execute(
+            "SELECT value FROM dateline_meta WHERE key = 'database_id'"
+        ).fetchone()
+        return str(row["value"])
+
+    def recorded_url_keys(self) -> Iterator[str]:
+        """The URL keys this database holds a record or an outcome for: what a
+        Redis adopting it must remember as recorded."""
+        from workers.urls import url_key
+
+        for row in self._execute("SELECT url, canonical_url FROM articles"):
+            yield url_key(row["url"])
+            if row["canonical_url"]:
+                yield url_key(row["canonical_url"])
+        for row in self._execute("SELECT url_key FROM pages"):
+            yield str(row["url_key"])
 
     def counts(self) -> dict[str, Any]:
         per_source: dict[str, dict[str, int]] = {}
