@@ -114,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         "upgrade: create or migrate the schema; adopt: make Redis serve this database",
     )
     p.add_argument("action", choices=["upgrade", "adopt"])
+    command("doctor", "doctor:cmd_doctor", "check the set-up: one line a check")
     p = command("show", "records:cmd_show", "print one stored record")
     p.add_argument("article_id")
     p = command(

@@ -346,3 +346,25 @@ def test_the_private_redis_keeps_its_port_across_restarts(tmp_path: Path) -> Non
         assert again == first
     finally:
         stop_private(tmp_path)
+
+
+def test_doctor_is_one_line_a_check_and_fails_on_any_problem(
+    dateline_env: dict, sources_dir: Path, redis: Redis
+) -> None:
+    """Issue 14, point 6."""
+    from tests.harness import run_dateline
+
+    env = {**dateline_env, "DATELINE_USER_AGENT": "TestNews/1.0 (+https://t.example)"}
+    healthy = run_dateline(env, "doctor")
+    lines = healthy.stdout.splitlines()
+    assert len(lines) == 9 and all(line.startswith("ok") for line in lines), lines
+    # the placeholder contact, a broken source file, a Redis of another database
+    (sources_dir / "broken.toml").write_text('name = "x"\nfeeds = ["not a url"]\n')
+    redis.set("dateline:database_id", "another-database")
+    sick = run_dateline(dateline_env, "doctor", check=False)
+    assert sick.returncode == 1
+    failing = [
+        ln.split(":")[0] for ln in sick.stdout.splitlines() if ln.startswith("FAIL")
+    ]
+    assert failing == ["FAIL  redis/database pair", "FAIL  sources", "FAIL  user agent"]
+    assert "dateline db adopt" in sick.stdout and "broken.toml" in sick.stdout
