@@ -183,12 +183,23 @@ def _configure_logging(args: argparse.Namespace) -> None:
         # start-up chatter out of a cron mail unless asked for with -v.
         for handler in logging.getLogger().handlers:
             handler.addFilter(_quiet_libraries)
+        # a failed job is one line (what raised), its traceback only with -v;
+        # `dateline failed` keeps every traceback
+        logging.getLogger("rq.worker").addFilter(_one_line_failure)
     if getattr(args, "log_file", None):
         handler = logging.FileHandler(args.log_file)
         handler.setFormatter(
             logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
         )
         logging.getLogger().addHandler(handler)
+
+
+def _one_line_failure(record: logging.LogRecord) -> bool:
+    message = record.getMessage()
+    if "Traceback (most recent call last)" in message:
+        lines = [ln for ln in message.splitlines() if ln.strip()]
+        record.msg, record.args = f"{lines[0]} {lines[-1].strip()}", ()
+    return True
 
 
 def _quiet_libraries(record: logging.LogRecord) -> bool:

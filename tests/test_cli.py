@@ -135,7 +135,9 @@ def test_failed_and_requeue_by_filter(
     )
     run("ingest", str(path), "--source", "gone")
     (sources_dir / "gone.toml").unlink()  # the source vanishes before a worker runs
-    run("work", "-n", "1", "--burst")
+    first = run("work", "-n", "1", "--burst")
+    # issue 14, point 7: a failed job is one line; its traceback only with -v
+    assert "Traceback" not in first.stderr and "ConfigError" in first.stderr
     failed = json.loads(run("failed", "--json").stdout)
     assert len(failed) == 1
     assert failed[0]["stage"] == "load" and failed[0]["source_id"] == "gone"
