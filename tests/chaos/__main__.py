@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 
 from redis import Redis
@@ -248,6 +249,63 @@ def redis_sigkill(lab: Lab) -> set[str]:
     return {p.url for p in pages}
 
 
+def page_over_budget(lab: Lab) -> set[str]:
+    """A page of 200,000 <p> elements in a job of 16: it is recorded as too_large
+    with its cause, and the other fifteen are stored (before the page budget, the
+    whole job went past its timeout three times and failed)."""
+    pages = lab.pages(15)
+    huge = replace(
+        pages[0],
+        url=pages[0].url + "-huge",
+        final_url=pages[0].url + "-huge",
+        url_key=pages[0].url_key + "-huge",
+        body=b"<html><body>" + b"<p>x</p>" * 200_000 + b"</body></html>",
+    )
+    lab.enqueue([*pages[:8], huge, *pages[8:]])
+    lab.work(2).wait(timeout=300)
+    lab.settled()
+    return {p.url for p in [*pages, huge]}
+
+
+def truncated_archive(lab: Lab) -> set[str]:
+    """A .warc.gz cut short mid-record: `ingest` names the cut record by its
+    offset and exits 1; every whole record before it is queued and stored."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    pages = lab.pages(10)
+    path = Path(tempfile.mkdtemp()) / "cut.warc.gz"
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for page in pages:
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1"
+            )
+            writer.write_record(
+                writer.create_warc_record(
+                    page.url,
+                    "response",
+                    payload=BytesIO(page.body),
+                    http_headers=headers,
+                )
+            )
+    path.write_bytes(path.read_bytes()[:-300])
+    ingest = subprocess.run(
+        [EXE, "ingest", str(path), "--source", pages[0].source_id],
+        env=lab.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if ingest.returncode != 1 or "record cut short" not in ingest.stderr:
+        raise RuntimeError(f"ingest of a cut archive: {ingest.stderr.strip()}")
+    lab.work(2).wait(timeout=300)
+    lab.settled()
+    return {p.url for p in pages[:-1]}
+
+
 def twice_at_once(lab: Lab) -> set[str]:
     pages = lab.pages(10)
     lab.enqueue(pages)
@@ -408,6 +466,8 @@ SCENARIOS: dict[str, Callable[[Lab], set[str]]] = {
     "redis-restart": redis_restart,
     "redis-sigkill": redis_sigkill,
     "redis-down-crawl": redis_down_crawl,
+    "page-over-budget": page_over_budget,
+    "truncated-archive": truncated_archive,
     "db-down": db_down,
 }
 
