@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lxml import etree
+
 MAX_LINE = 160  # characters: longer lines are prose, whatever their first words
 CREDIT_LINE = re.compile(
     r"^(?:photos?|fotos?|images?|bild(?:er)?|cr[ée]dits?(?: photos?)?|credit|"
@@ -71,29 +73,51 @@ PROMPT_LINE = re.compile(
     ),
     re.IGNORECASE,
 )
-DROP_CAPS = (
+# Empty elements with text after them: WordPress's <span id="more-123"> where a
+# teaser ends, an icon's <i></i>, an anchor's <span></span>. trafilatura's
+# precision mode prunes empty elements without their tails, and the text goes.
+EMPTY_BEFORE_TEXT = etree.XPath(  # an empty element that text follows
+    "//*[not(node())][following-sibling::node()[1][self::text()]]"
+)
+PRUNED_EMPTY = {
+    "span",
+    "i",
+    "b",
+    "em",
+    "strong",
+    "q",
+    "div",
+    "section",
+    "article",
+    "main",
+}
+DROP_CAPS = etree.XPath(
     "//*[contains(@class, 'dropcap') or contains(@class, 'drop-cap') or "
     "contains(@class, 'initial') or contains(@class, 'first-letter') or "
     "contains(@class, 'firstLetter')]"
 )
-# Empty elements with text after them: WordPress's <span id="more-123"> where a
-# teaser ends, an icon's <i></i>, an anchor's <span></span>. trafilatura's
-# precision mode prunes empty elements without their tails, and the text goes.
-EMPTY_BEFORE_TEXT = (
-    "//*[self::span or self::i or self::b or self::em or self::strong or self::q "
-    "or self::div or self::section or self::article or self::main][not(node())]"
-    "[normalize-space(following-sibling::text()[1]) != '']"
+# class names of drop caps, as they occur in a page's source (a substring test:
+# a regex over the whole page would cost more than the search it spares)
+DROP_CAP_MARKS = (
+    "dropcap",
+    "drop-cap",
+    "first-letter",
+    "firstLetter",
+    'class="initial',
 )
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))  # soft hyphen, ...
 
 
-def clean_tree(tree: Any) -> None:
+def clean_tree(tree: Any, html: str = "") -> None:
     """Join drop caps to the word they begin; drop empty elements that text
-    follows, keeping the text (in place)."""
-    for node in tree.xpath(EMPTY_BEFORE_TEXT):
-        if node.tail and node.tail.strip():
+    follows, keeping the text (in place). `html`, the page's source, lets the
+    drop-cap search run only where a drop cap's class name occurs."""
+    for node in EMPTY_BEFORE_TEXT(tree):
+        if node.tag in PRUNED_EMPTY and node.tail and node.tail.strip():
             node.drop_tree()  # its tail stays in place
-    for node in tree.xpath(DROP_CAPS):
+    if html and not any(mark in html for mark in DROP_CAP_MARKS):
+        return
+    for node in DROP_CAPS(tree):
         letter = "".join(node.itertext()).strip()
         if len(letter) == 1 and letter.isalpha() and node.tail:
             node.tail = node.tail.lstrip()

@@ -47,12 +47,13 @@ def extract_article(
     """Extract the article of one page; None when the page holds no article.
     Raises OverBudget for a page of more than `max_elements` elements."""
     text, encoding = decode_html(body, declared_charset)
-    tree = _parse(repair_mojibake(text))
+    text = repair_mojibake(text)
+    tree = _parse(text)
     if tree is None:
         return None
     check_elements(body, tree, max_elements)
     declared = declared_metadata(tree)
-    clean_tree(tree)  # after the metadata: an embedded post has its own dates
+    clean_tree(tree, text)  # after the metadata
     doc = _trafilatura(
         tree,
         url,
