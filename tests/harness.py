@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -190,3 +190,15 @@ def prepare_html(
     prepared = prepare_article(page, source)
     assert isinstance(prepared, PreparedArticle), prepared
     return prepared
+
+
+def huge_page(page: Page) -> Page:
+    """`page` under another URL with a body of 200,000 <p> elements: more than a
+    page's element budget, and busy past a job's timeout without one."""
+    return replace(
+        page,
+        url=page.url + "-huge",
+        final_url=page.url + "-huge",
+        url_key=page.url_key + "-huge",
+        body=b"<html><body>" + b"<p>x</p>" * 200_000 + b"</body></html>",
+    )

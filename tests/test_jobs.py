@@ -14,7 +14,7 @@ from dateline.demo.site import Site, courier_url
 from dateline.demo.stories import SEED_TITLE, seed_story
 from dateline.operate import failed_jobs, requeue, traceback_of
 from dateline.work import DatelineWorker
-from tests.harness import demo_page
+from tests.harness import demo_page, huge_page
 from workers import jobs, keys, settings
 from workers.models import Page
 from workers.queueing import IngestQueue, ingest_queue, pack_body, unpack_body
@@ -293,16 +293,9 @@ def test_a_page_over_its_element_budget_fails_alone_and_fast(
     trafilatura busy past the job's timeout; it is recorded with its stage and
     cause, and the other pages of its job are stored."""
     import time
-    from dataclasses import replace
 
     good = courier_pages(demo_site, 3)
-    huge = replace(
-        good[0],
-        url=good[0].url + "-huge",
-        final_url=good[0].url + "-huge",
-        url_key=good[0].url_key + "-huge",
-        body=b"<html><body>" + b"<p>x</p>" * 200_000 + b"</body></html>",
-    )
+    huge = huge_page(good[0])
     started = time.perf_counter()
     result = jobs.ingest_pages(waiting(redis, [good[0], huge, *good[1:]]))
     assert time.perf_counter() - started < 60  # the job's own timeout is 180 s

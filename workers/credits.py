@@ -60,7 +60,7 @@ def parse_credits(text: str) -> Credits | None:
     found = _credit_lines(text)
     tail = text.rstrip()[-600:]
     offset = len(text.rstrip()) - len(tail)
-    places = [m for m in REPORTED_FROM.finditer(tail)]
+    places = list(REPORTED_FROM.finditer(tail))
     if not places:
         return found
     known = {str(r["name"]) for r in found.reporters} if found else set()

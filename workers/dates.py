@@ -87,12 +87,13 @@ def _pick(
     found: Callable[..., list[ParsedDate]],
 ) -> ParsedDate | None:
     if anchor is not None:
-        chosen = _most_supported(anchor, [*structured, *found("url")], found)
+        declared = [*structured, *found("url")]
+        chosen = _most_supported(anchor, declared, found)
         if chosen is None:
             chosen = next((p for p in structured if _same_day(p, anchor)), anchor)
         if chosen.tz_source == "none":
             chosen = next((p for p in structured if _online_first(p, chosen)), chosen)
-        if chosen is anchor and not _named(anchor, [*structured, *found("url")]):
+        if chosen is anchor and not any(_same_day(p, anchor) for p in declared):
             # htmldate takes the oldest date it sees ("first published" years
             # ago, a photo caption): a later day the publisher declares wins
             later = (p for p in structured if p.value.date() > anchor.value.date())
@@ -102,10 +103,6 @@ def _pick(
         return structured[0]
     # the rest, in their order: the dateline, printed dates, the URL
     return next(iter(found("dateline", "visible", "url")), None)
-
-
-def _named(anchor: ParsedDate, evidence: Sequence[ParsedDate]) -> bool:
-    return any(_same_day(p, anchor) for p in evidence)
 
 
 def _online_first(declared: ParsedDate, day: ParsedDate) -> bool:

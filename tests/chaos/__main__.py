@@ -29,7 +29,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import replace
 from pathlib import Path
 
 from redis import Redis
@@ -44,6 +43,7 @@ from tests.harness import (
     children,
     demo_article_pages,
     demo_sources,
+    huge_page,
     serve_watched,
 )
 from workers import keys
@@ -98,6 +98,14 @@ class Lab:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+
+    def until_started(self, jobs: int = 1, timeout: float = 60) -> None:
+        """Wait until workers have started `jobs` jobs (a fault then hits work
+        in progress)."""
+        started = StartedJobRegistry(queue=ingest_queue(self.redis, "ingest"))
+        deadline = time.monotonic() + timeout
+        while started.count < jobs and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def settled(self, timeout: float = 240) -> None:
         """Wait until nothing is queued, running, recovering or retrying, as
@@ -165,10 +173,7 @@ def worker_sigkill(lab: Lab) -> set[str]:
     pages = lab.pages(40)
     lab.enqueue(pages)
     proc = lab.work(2, burst=False)
-    started = StartedJobRegistry(queue=ingest_queue(lab.redis, "ingest"))
-    deadline = time.monotonic() + 60
-    while not started.count and time.monotonic() < deadline:
-        time.sleep(0.01)
+    lab.until_started()
     victim = children(proc.pid)[0]  # one worker process (and anything it started)
     for pid in [*children(victim), victim]:
         os.kill(pid, signal.SIGKILL)
@@ -198,10 +203,7 @@ def four_workers_killed(lab: Lab) -> set[str]:
     pages = lab.pages(80)
     lab.enqueue(pages)
     proc = lab.work(4, burst=False)
-    started = StartedJobRegistry(queue=ingest_queue(lab.redis, "ingest"))
-    deadline = time.monotonic() + 60
-    while started.count < 2 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    lab.until_started(2)
     for worker in children(proc.pid):
         for pid in [*children(worker), worker]:
             os.kill(pid, signal.SIGKILL)
@@ -230,10 +232,7 @@ def redis_sigkill(lab: Lab) -> set[str]:
     pages = lab.pages(120)
     lab.enqueue(pages)
     proc = lab.work(2, burst=False)
-    started = StartedJobRegistry(queue=ingest_queue(lab.redis, "ingest"))
-    deadline = time.monotonic() + 60
-    while not started.count and time.monotonic() < deadline:
-        time.sleep(0.01)
+    lab.until_started()
     time.sleep(0.2)
     assert lab.server.proc is not None
     lab.server.proc.kill()  # what the append-only file holds survives
@@ -254,13 +253,7 @@ def page_over_budget(lab: Lab) -> set[str]:
     with its cause, and the other fifteen are stored (before the page budget, the
     whole job went past its timeout three times and failed)."""
     pages = lab.pages(15)
-    huge = replace(
-        pages[0],
-        url=pages[0].url + "-huge",
-        final_url=pages[0].url + "-huge",
-        url_key=pages[0].url_key + "-huge",
-        body=b"<html><body>" + b"<p>x</p>" * 200_000 + b"</body></html>",
-    )
+    huge = huge_page(pages[0])
     lab.enqueue([*pages[:8], huge, *pages[8:]])
     lab.work(2).wait(timeout=300)
     lab.settled()
