@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -270,18 +271,47 @@ def failed_jobs(redis: Redis, queue_name: str) -> list[FailedJob]:
         if job is None:
             continue
         meta = job.meta or {}
+        result = job.latest_result()
+        stage, error = meta.get("stage"), meta.get("error")
+        if not stage or not error:  # the job failed whole: no page raised
+            stage, error = "job", whole_job_cause(
+                getattr(result, "exc_string", None), job.timeout
+            )
         found.append(
             FailedJob(
                 job_id=job_id,
                 source_id=meta.get("source_id"),
                 url=meta.get("url"),
-                stage=meta.get("stage"),
-                error=meta.get("error") or _last_line(traceback_of(job)),
-                failed_at=job.ended_at,
+                stage=stage,
+                error=error,
+                failed_at=job.ended_at or getattr(result, "created_at", None),
                 pages=int(meta.get("pages", 1)),
             )
         )
     return found
+
+
+# What RQ records when a job fails whole (its worker or work-horse gone, its
+# time out before a page could fail alone), said in words, RQ's name kept.
+_WHOLE_JOB = (
+    ("AbandonedJobError", "its worker died mid-job (AbandonedJobError)"),
+    ("Work-horse terminated", "its work-horse process was killed{signal}"),
+    ("JobTimeoutException", "it ran past its {timeout} timeout (JobTimeoutException)"),
+    ("stopped by user", "it was stopped by hand"),
+)
+
+
+def whole_job_cause(exc_string: str | None, timeout: int | None = None) -> str:
+    """A job-level failure's cause in words: what an operator acts on."""
+    text = exc_string or ""
+    for marker, words in _WHOLE_JOB:
+        if marker in text:
+            signal = re.search(r"\(signal (\d+)\)", text)
+            return words.format(
+                signal=f" (signal {signal.group(1)})" if signal else "",
+                timeout=f"{timeout} s" if timeout else "job",
+            )
+    return _last_line(text)
 
 
 def select_failed(

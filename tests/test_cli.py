@@ -370,3 +370,57 @@ def test_doctor_is_one_line_a_check_and_fails_on_any_problem(
     ]
     assert failing == ["FAIL  redis/database pair", "FAIL  sources", "FAIL  user agent"]
     assert "dateline db adopt" in sick.stdout and "broken.toml" in sick.stdout
+
+
+def test_failed_names_whole_job_failures_in_words(
+    demo_site: Site, tmp_path: Path, run: Any, redis: Redis
+) -> None:
+    """Issue 14, point 7: a job that failed whole (its worker died, so no page
+    raised) is listed under stage `job` with its cause in words and a time,
+    not as `-: Moved to FailedJobRegistry...`."""
+    import time
+
+    from rq.job import JobStatus
+    from rq.registry import StartedJobRegistry
+
+    from workers.queueing import ingest_queue
+    from workers.recovery import recover
+
+    page = tmp_path / "p.html"
+    page.write_bytes(demo_site.pages[courier_url(seed_story())][1])
+    run("ingest", str(page), "--source", "demo-courier")
+    queue = ingest_queue(redis, "ingest")
+    (job_id,) = queue.get_job_ids()
+    # what a worker killed mid-job with no retry left leaves behind
+    job = queue.fetch_job(job_id)
+    job.retries_left = 0
+    job.save()
+    job.set_status(JobStatus.STARTED)
+    redis.lrem(queue.key, 1, job_id)
+    redis.zadd(StartedJobRegistry(queue=queue).key, {f"{job_id}:x": time.time() - 1})
+    assert recover(redis, queue).abandoned == 1
+    (failed,) = json.loads(run("failed", "--json").stdout)
+    assert failed["stage"] == "job" and failed["failed_at"]
+    assert failed["error"] == "its worker died mid-job (AbandonedJobError)"
+    listing = run("failed").stdout
+    assert listing.startswith("1 x job: its worker died mid-job (AbandonedJobError)")
+    assert run("failed", "--error", "worker died").stdout == listing
+
+
+def test_whole_job_causes_read_as_rq_writes_them() -> None:
+    """The strings are RQ 3's own (worker_classes.py, registry.py, timeouts.py)."""
+    from dateline.operate import whole_job_cause
+
+    assert whole_job_cause(
+        "Work-horse terminated unexpectedly; waitpid returned 9 (signal 9); "
+    ) == "its work-horse process was killed (signal 9)"
+    assert whole_job_cause(
+        "Traceback (most recent call last):\n  ...\nrq.timeouts.JobTimeoutException: "
+        "Task exceeded maximum timeout value (180 seconds)",
+        180,
+    ) == "it ran past its 180 s timeout (JobTimeoutException)"
+    assert whole_job_cause("Job stopped by user, work-horse terminated.") == (
+        "it was stopped by hand"
+    )
+    assert whole_job_cause("Traceback...\nValueError: odd") == "ValueError: odd"
+    assert whole_job_cause(None) == "unknown error"
