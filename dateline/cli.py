@@ -179,13 +179,14 @@ def _configure_logging(args: argparse.Namespace) -> None:
         # trafilatura warns of every fallback it tries; the record says the outcome.
         for name in ("trafilatura", "htmldate", "readability", "psycopg.pool"):
             logging.getLogger(name).setLevel(logging.ERROR)
-        # Scrapy resets its own loggers to DEBUG when a crawl starts; keep its
-        # start-up chatter out of a cron mail unless asked for with -v.
+        # The console without -v: one line a failure, no traceback (a failed
+        # job's, a crawl's), no Scrapy chatter, no line per failed download (the
+        # crawl's summary counts them). The log file keeps every record whole.
         for handler in logging.getLogger().handlers:
-            handler.addFilter(_quiet_libraries)
-        # a failed job is one line (what raised), its traceback only with -v;
-        # `dateline failed` keeps every traceback
-        logging.getLogger("rq.worker").addFilter(_one_line_failure)
+            handler.addFilter(_console_worthy)
+            handler.setFormatter(
+                OneLineFormatter(handler.formatter._fmt, "%H:%M:%S")  # type: ignore[union-attr]
+            )
     if getattr(args, "log_file", None):
         handler = logging.FileHandler(args.log_file)
         handler.setFormatter(
@@ -194,18 +195,38 @@ def _configure_logging(args: argparse.Namespace) -> None:
         logging.getLogger().addHandler(handler)
 
 
-def _one_line_failure(record: logging.LogRecord) -> bool:
-    message = record.getMessage()
-    if "Traceback (most recent call last)" in message:
-        lines = [ln for ln in message.splitlines() if ln.strip()]
-        record.msg, record.args = f"{lines[0]} {lines[-1].strip()}", ()
+class OneLineFormatter(logging.Formatter):
+    """A record as one line: a traceback, attached or inside the message (RQ
+    puts a failed job's there), is cut to the line that says what raised."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        raised = ""
+        if record.exc_info and record.exc_info[1] is not None:
+            raised = f" ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            text = super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        if len(lines) > 1 and any("Traceback (most recent call" in ln for ln in lines):
+            text = f"{lines[0]} {lines[-1].strip()}"
+        return " ".join(text.split("\n")) + raised
+
+
+def _console_worthy(record: logging.LogRecord) -> bool:
+    from scrapy.logformatter import DOWNLOADERRORMSG_LONG, DOWNLOADERRORMSG_SHORT
+
+    if record.name.startswith(("scrapy", "twisted", "py.warnings")):
+        if record.levelno < logging.WARNING:
+            return False
+        if record.name.startswith("scrapy.downloadermiddlewares") or record.msg in (
+            DOWNLOADERRORMSG_LONG,
+            DOWNLOADERRORMSG_SHORT,
+        ):
+            return False  # a failed download: counted in the crawl's summary
     return True
-
-
-def _quiet_libraries(record: logging.LogRecord) -> bool:
-    return record.levelno >= logging.WARNING or not record.name.startswith(
-        ("scrapy", "twisted", "py.warnings")
-    )
 
 
 def cmd_sources(args: argparse.Namespace) -> int:

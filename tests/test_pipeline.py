@@ -358,3 +358,31 @@ def test_redis_and_the_database_are_one_pair(
     assert "0 recorded URL(s)" in adopted.stdout
     crawl = run_dateline(other, "crawl", "demo-courier").stdout
     assert "0 already stored or queued" in crawl
+
+
+def test_a_crawl_that_reaches_nothing_says_so_in_a_few_lines(
+    run: Any, sources_dir: Any, tmp_path: Any
+) -> None:
+    """Issue 14, point 7: a source whose host refuses every connection (a crawl
+    without a network) prints the source and the cause, no traceback and no
+    line per failed download; the log file keeps the details."""
+    from dateline.private_redis import free_port
+
+    path = sources_dir / "demo-courier.toml"
+    base = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    text = path.read_text()
+    old = text.split('homepage = "', 1)[1].split("/courier", 1)[0]
+    path.write_text(text.replace(old, base))
+    log = tmp_path / "crawl.log"
+    proc = run("crawl", "demo-courier", "--log-file", str(log), check=False)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert "Traceback" not in proc.stderr and "Gave up retrying" not in proc.stderr
+    assert all(not ln.startswith(" ") for ln in lines)
+    assert len(lines) <= 6, proc.stderr  # start, a line a listing, cause, verdict
+    assert any(
+        ln.startswith("dateline: demo-courier: could not fetch")
+        and "Connection was refused" in ln
+        for ln in lines
+    ), proc.stderr
+    assert "Gave up retrying" in log.read_text()  # the details, on request
