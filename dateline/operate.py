@@ -274,8 +274,9 @@ def failed_jobs(redis: Redis, queue_name: str) -> list[FailedJob]:
         result = job.latest_result()
         stage, error = meta.get("stage"), meta.get("error")
         if not stage or not error:  # the job failed whole: no page raised
-            stage, error = "job", whole_job_cause(
-                getattr(result, "exc_string", None), job.timeout
+            stage, error = (
+                "job",
+                whole_job_cause(getattr(result, "exc_string", None), job.timeout),
             )
         found.append(
             FailedJob(

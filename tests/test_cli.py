@@ -411,14 +411,20 @@ def test_whole_job_causes_read_as_rq_writes_them() -> None:
     """The strings are RQ 3's own (worker_classes.py, registry.py, timeouts.py)."""
     from dateline.operate import whole_job_cause
 
-    assert whole_job_cause(
-        "Work-horse terminated unexpectedly; waitpid returned 9 (signal 9); "
-    ) == "its work-horse process was killed (signal 9)"
-    assert whole_job_cause(
-        "Traceback (most recent call last):\n  ...\nrq.timeouts.JobTimeoutException: "
-        "Task exceeded maximum timeout value (180 seconds)",
-        180,
-    ) == "it ran past its 180 s timeout (JobTimeoutException)"
+    assert (
+        whole_job_cause(
+            "Work-horse terminated unexpectedly; waitpid returned 9 (signal 9); "
+        )
+        == "its work-horse process was killed (signal 9)"
+    )
+    assert (
+        whole_job_cause(
+            "Traceback (most recent call last):\n  ...\nrq.timeouts.JobTimeoutException: "
+            "Task exceeded maximum timeout value (180 seconds)",
+            180,
+        )
+        == "it ran past its 180 s timeout (JobTimeoutException)"
+    )
     assert whole_job_cause("Job stopped by user, work-horse terminated.") == (
         "it was stopped by hand"
     )
