@@ -44,8 +44,8 @@ bench: bench-dedupe bench-throughput  ## every benchmark; ends with e2e/ceiling=
 fixtures: $(STAMP)  ## regenerate tests/fixtures/*/article.json (review the diff!)
 	$(BIN)/python -m tests.regenerate_fixtures
 
-chaos: $(STAMP)  ## inject faults into real processes; every page accounted for
-	$(BIN)/python -m tests.chaos
+chaos: $(STAMP)  ## inject faults into real processes; every page accounted for (LOAD=2 RUNS=5)
+	$(BIN)/python -m tests.chaos $(if $(LOAD),--load $(LOAD)) $(if $(RUNS),--runs $(RUNS))
 
 lint: $(STAMP)  ## ruff and mypy
 	$(BIN)/ruff check .

@@ -31,6 +31,7 @@ from dateline.runtime import (
     tune_collector,
 )
 from workers import keys, settings
+from workers.recovery import dead_here
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -190,18 +191,10 @@ def _forget_old_marks(redis: Any, sources: list[SourceConfig]) -> None:
 
 
 def _dead_here(owner: str) -> bool:
-    """Did the owner of a lock run on this host, and is its process gone?"""
+    """Did the owner of a lock ("host:pid:run") run on this host, and is its
+    process gone?"""
     host, _, rest = owner.partition(":")
-    pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False  # alive, another user's
-    return False
+    return dead_here(host, rest.partition(":")[0])
 
 
 def source_settings(cfg: SourceConfig) -> dict[str, Any]:

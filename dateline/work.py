@@ -13,10 +13,12 @@ SIGTERM or Ctrl-C lets each worker finish its current job, then exit.
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
 import multiprocessing
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -31,7 +33,7 @@ from rq.worker import BaseWorker, WorkerStatus
 from dateline.runtime import UsageError, check_pair, redis_url, tune_collector
 from workers import settings
 from workers.queueing import connect, ingest_queue
-from workers.recovery import HEARTBEAT_GRACE, RECOVERY_INTERVAL, recover
+from workers.recovery import HEARTBEAT_GRACE, RECOVERY_INTERVAL, recover, release
 
 logger = logging.getLogger(__name__)
 STUCK_EXIT = 75  # a worker that stopped itself on a stuck job: start another
@@ -153,9 +155,9 @@ def run_workers(
         return proc
 
     procs = [start(i) for i in range(count)]
-    finished = threading.Event()
+    finished, wake = threading.Event(), threading.Event()
     threading.Thread(
-        target=_recovering, args=(redis_url, queue_name, finished), daemon=True
+        target=_recovering, args=(redis_url, queue_name, finished, wake), daemon=True
     ).start()
 
     def forward(signum: int, _frame: Any) -> None:
@@ -183,7 +185,11 @@ def run_workers(
                     )
                 else:
                     continue
-                procs[i] = start(i)  # what it held comes back through recovery
+                # what it held comes back through recovery, now rather than
+                # when its heartbeat runs out
+                _release_dead(redis_url, queue_name, proc.pid)
+                wake.set()
+                procs[i] = start(i)
     finally:
         finished.set()
         for sig, handler in previous.items():
@@ -192,12 +198,42 @@ def run_workers(
     return max((c for c in codes if c >= 0), default=0)
 
 
-def _recovering(redis_url: str, queue_name: str, finished: threading.Event) -> None:
-    """Every few seconds, put back to work what dead workers held
-    (`workers.recovery`); a Redis that blinks is tried again next pass."""
+def worker_name(pid: int, attempt: int) -> str:
+    """A worker's RQ name: its host and process, so that the parent that saw the
+    process die can find what it held."""
+    return f"{socket.gethostname()}.{pid}.{attempt}"
+
+
+def _release_dead(redis_url: str, queue_name: str, pid: int | None) -> None:
+    try:
+        redis = connect(redis_url)
+        queue = ingest_queue(redis, queue_name)
+        prefix = DatelineWorker.redis_worker_namespace_prefix
+        pattern = prefix + worker_name(pid or 0, 0)[:-1] + "*"
+        for key in redis.scan_iter(match=pattern, count=1000):
+            name = key.decode()[len(prefix) :]
+            if name.rsplit(".", 1)[-1].isdigit():  # a worker, not its index
+                release(redis, queue, name)  # each RQ worker the process ran
+    except Exception as exc:  # Redis away: the heartbeat's expiry finds it later
+        logger.debug("could not release a dead worker's job: %s", exc)
+
+
+def _recovering(
+    redis_url: str,
+    queue_name: str,
+    finished: threading.Event,
+    wake: threading.Event,
+) -> None:
+    """Every few seconds, or at once when a worker died, put back to work what
+    dead workers held (`workers.recovery`); a Redis that blinks is tried again
+    next pass."""
     redis = connect(redis_url)
     queue = ingest_queue(redis, queue_name)
-    while not finished.wait(RECOVERY_INTERVAL):
+    while not finished.is_set():
+        wake.wait(RECOVERY_INTERVAL)
+        wake.clear()
+        if finished.is_set():
+            return
         try:
             found = recover(redis, queue)
         except Exception as exc:
@@ -222,10 +258,11 @@ def _work(redis_url: str, queue_name: str, burst: bool) -> None:
     from workers import connections
 
     connections.connect_early()
-    while True:
+    for attempt in itertools.count():
         redis = connect(redis_url)
         worker = DatelineWorker(
             [ingest_queue(redis, queue_name)],
+            name=worker_name(os.getpid(), attempt),
             connection=redis,
             serializer=JSONSerializer,
             maintenance_interval=settings.MAINTENANCE_INTERVAL,

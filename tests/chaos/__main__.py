@@ -11,6 +11,7 @@ duplicate, no_article, a failed job that can be re-queued, or still queued.
     poison-payload    a payload that is not a page, among good ones
     redis-down-crawl  Redis gone during a crawl: the crawl fails, nothing marked seen
     db-down           the database unreachable during work: jobs fail, retry, succeed
+    db-locked         SQLite locked by another writer past the jobs' timeout
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ class Lab:
         self.server = RedisServer(root)
         self.url = self.server.url
         self.db = root / "db.sqlite3"
+        self.log = root / "work.log"  # what the workers said, shown on a failure
+        self.fault_at: float | None = None
+        self.recovery: float | None = None  # seconds from the fault to settled
         sources = demo_sources(root / "sources", site.port)
         self.env = {
             **os.environ,
@@ -95,7 +99,7 @@ class Lab:
             env=self.env,
             text=True,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=open(self.log, "a"),  # noqa: SIM115 (the child keeps it)
             start_new_session=True,
         )
 
@@ -107,6 +111,11 @@ class Lab:
         while started.count < jobs and time.monotonic() < deadline:
             time.sleep(0.01)
 
+    def faulted(self) -> None:
+        """From now on the system must recover by itself: a process killed, a
+        service back after an outage. The time to recovery counts from here."""
+        self.fault_at = time.monotonic()
+
     def settled(self, timeout: float = 240) -> None:
         """Wait until nothing is queued, running, recovering or retrying, as
         `dateline status` counts them (RQ's intermediate list included)."""
@@ -115,6 +124,8 @@ class Lab:
             status = queue_status(self.redis, "ingest")
             busy = sum(status[k] for k in ("queued", "in_progress", "retrying"))
             if not busy:
+                if self.fault_at is not None:
+                    self.recovery = time.monotonic() - self.fault_at
                 return
             time.sleep(0.5)
         raise RuntimeError("the queue did not settle")
@@ -175,6 +186,7 @@ def worker_sigkill(lab: Lab) -> set[str]:
     proc = lab.work(2, burst=False)
     lab.until_started()
     victim = children(proc.pid)[0]  # one worker process (and anything it started)
+    lab.faulted()
     for pid in [*children(victim), victim]:
         os.kill(pid, signal.SIGKILL)
     lab.settled()
@@ -192,6 +204,7 @@ def dequeued_not_started(lab: Lab) -> set[str]:
     lab.redis.lrem(queue.key, 1, job_id)
     lab.redis.rpush(queue.key + ":intermediate", job_id)
     proc = lab.work(2, burst=False)
+    lab.faulted()
     lab.settled()
     _kill_group(proc)
     return {p.url for p in pages}
@@ -204,6 +217,7 @@ def four_workers_killed(lab: Lab) -> set[str]:
     lab.enqueue(pages)
     proc = lab.work(4, burst=False)
     lab.until_started(2)
+    lab.faulted()
     for worker in children(proc.pid):
         for pid in [*children(worker), worker]:
             os.kill(pid, signal.SIGKILL)
@@ -221,6 +235,7 @@ def redis_restart(lab: Lab) -> set[str]:
     _kill_group(proc, signal.SIGKILL)
     lab.start_redis()
     drain = lab.work(2, burst=False)
+    lab.faulted()
     lab.settled()
     _kill_group(drain)
     return {p.url for p in pages}
@@ -240,6 +255,7 @@ def redis_sigkill(lab: Lab) -> set[str]:
     lab.server.proc = None
     time.sleep(2)
     lab.start_redis()
+    lab.faulted()
     lab.settled()
     alive = proc.poll() is None
     _kill_group(proc)
@@ -255,6 +271,7 @@ def page_over_budget(lab: Lab) -> set[str]:
     pages = lab.pages(15)
     huge = huge_page(pages[0])
     lab.enqueue([*pages[:8], huge, *pages[8:]])
+    lab.faulted()
     lab.work(2).wait(timeout=300)
     lab.settled()
     return {p.url for p in [*pages, huge]}
@@ -294,9 +311,35 @@ def truncated_archive(lab: Lab) -> set[str]:
     )
     if ingest.returncode != 1 or "record cut short" not in ingest.stderr:
         raise RuntimeError(f"ingest of a cut archive: {ingest.stderr.strip()}")
+    lab.faulted()
     lab.work(2).wait(timeout=300)
     lab.settled()
     return {p.url for p in pages[:-1]}
+
+
+def db_locked(lab: Lab) -> set[str]:
+    """The SQLite database held by another writer's transaction for 12 s, taken
+    while the workers extract, past the 4 s timeout of the jobs that then wait
+    on it: they run out their time, retry, and every page is stored once the
+    lock goes."""
+    subprocess.run([EXE, "db", "upgrade"], env=lab.env, check=True, capture_output=True)
+    pages = lab.pages(48)
+    IngestQueue(lab.redis, job_timeout=4, retry_intervals=(1, 2)).enqueue(
+        pages, force=True
+    )
+    proc = lab.work(2, burst=False)
+    lab.until_started()
+    holder = sqlite3.connect(lab.db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        time.sleep(12)
+    finally:
+        holder.rollback()
+        holder.close()
+    lab.faulted()
+    lab.settled()
+    _kill_group(proc)
+    return {p.url for p in pages}
 
 
 def twice_at_once(lab: Lab) -> set[str]:
@@ -430,6 +473,7 @@ def db_down(lab: Lab) -> set[str]:
             switch(False)
             time.sleep(2)
             switch(True)
+            lab.faulted()
             lab.settled()
             _kill_group(proc)
         with psycopg.connect(base, autocommit=True) as admin:
@@ -462,6 +506,7 @@ SCENARIOS: dict[str, Callable[[Lab], set[str]]] = {
     "page-over-budget": page_over_budget,
     "truncated-archive": truncated_archive,
     "db-down": db_down,
+    "db-locked": db_locked,
 }
 
 
@@ -475,15 +520,56 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SCENARIO",
         help="some of: " + ", ".join(SCENARIOS) + " (default: all)",
     )
+    parser.add_argument(
+        "--load",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N processes burning CPU beside the run, as on a busy machine",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=1, metavar="N", help="every scenario N times"
+    )
     args = parser.parse_args(argv)
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
         parser.error(f"no such scenario: {', '.join(sorted(unknown))}")
+    burners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(args.load)
+    ]
+    try:
+        failures = 0
+        for run in range(1, args.runs + 1):
+            started = time.monotonic()
+            failed = _run_all(args.scenarios or list(SCENARIOS))
+            failures += failed
+            print(
+                json.dumps(
+                    {
+                        "run": run,
+                        "scenarios": len(args.scenarios or SCENARIOS),
+                        "failed": failed,
+                        "load": args.load,
+                        "seconds": round(time.monotonic() - started),
+                    }
+                ),
+                flush=True,
+            )
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+    return 1 if failures else 0
+
+
+def _run_all(names: list[str]) -> int:
+    """Every scenario named, each in its own lab; how many failed."""
     port = free_port()
     site = WatchedSite(f"http://127.0.0.1:{port}")
     server = serve_watched(site, port)
     failures = 0
-    for name in args.scenarios or SCENARIOS:
+    for name in names:
         with tempfile.TemporaryDirectory(prefix=f"dateline-chaos-{name}-") as tmp:
             lab = Lab(Path(tmp), site)
             started = time.monotonic()
@@ -497,16 +583,21 @@ def main(argv: list[str] | None = None) -> int:
                 lab.stop_redis(save=False)
             failures += not ok
             shown = " ".join(f"{k}={v}" for k, v in counts.items())
+            recovery = (
+                f"recovered in {lab.recovery:.1f} s, "
+                if lab.recovery is not None
+                else ""
+            )
             print(
-                f"{'ok  ' if ok else 'FAIL'} {name:<17} {shown} "
-                f"({time.monotonic() - started:.0f} s)",
+                f"{'ok  ' if ok else 'FAIL'} {name:<20} {shown} "
+                f"({recovery}{time.monotonic() - started:.0f} s in all)",
                 flush=True,
             )
+            if not ok and lab.log.exists():
+                for line in lab.log.read_text().splitlines()[-15:]:
+                    print(f"    | {line[:160]}")
     server.shutdown()
-    print(
-        json.dumps({"scenarios": len(args.scenarios or SCENARIOS), "failed": failures})
-    )
-    return 1 if failures else 0
+    return failures
 
 
 if __name__ == "__main__":
