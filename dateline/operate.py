@@ -302,7 +302,7 @@ _WHOLE_JOB = (
 )
 
 
-def whole_job_cause(exc_string: str | None, timeout: int | None = None) -> str:
+def whole_job_cause(exc_string: str | None, timeout: float | None = None) -> str:
     """A job-level failure's cause in words: what an operator acts on."""
     text = exc_string or ""
     for marker, words in _WHOLE_JOB:
@@ -310,7 +310,7 @@ def whole_job_cause(exc_string: str | None, timeout: int | None = None) -> str:
             signal = re.search(r"\(signal (\d+)\)", text)
             return words.format(
                 signal=f" (signal {signal.group(1)})" if signal else "",
-                timeout=f"{timeout} s" if timeout else "job",
+                timeout=f"{timeout:g} s" if timeout else "job",
             )
     return _last_line(text)
 
