@@ -184,6 +184,8 @@ def _configure_logging(args: argparse.Namespace) -> None:
         # crawl's summary counts them). The log file keeps every record whole.
         for handler in logging.getLogger().handlers:
             handler.addFilter(_console_worthy)
+            if not sys.stderr.isatty():  # cron mails stderr: problems only
+                handler.addFilter(_not_progress)
             handler.setFormatter(
                 OneLineFormatter(handler.formatter._fmt, "%H:%M:%S")  # type: ignore[union-attr]
             )
@@ -213,6 +215,10 @@ class OneLineFormatter(logging.Formatter):
         if len(lines) > 1 and any("Traceback (most recent call" in ln for ln in lines):
             text = f"{lines[0]} {lines[-1].strip()}"
         return " ".join(text.split("\n")) + raised
+
+
+def _not_progress(record: logging.LogRecord) -> bool:
+    return record.name != "dateline.progress" or record.levelno > logging.INFO
 
 
 def _console_worthy(record: logging.LogRecord) -> bool:

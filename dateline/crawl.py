@@ -55,10 +55,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if not held:
         return 0
     _forget_old_marks(locks.redis, held)
-    print(
-        f"crawling {len(held)} source(s): "
-        f"{', '.join(c.source_id for c in held)} -> {settings.masked(url)}",
-        file=sys.stderr,
+    logging.getLogger("dateline.progress").info(
+        "crawling %d source(s): %s -> %s",
+        len(held),
+        ", ".join(c.source_id for c in held),
+        settings.masked(url),
     )
     try:
         summaries = run_crawls(held, url, locks=locks)

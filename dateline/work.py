@@ -13,6 +13,7 @@ SIGTERM or Ctrl-C lets each worker finish its current job, then exit.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import logging
 import multiprocessing
@@ -22,6 +23,7 @@ import socket
 import sys
 import threading
 import time
+from queue import Empty, SimpleQueue
 from typing import Any
 
 from rq import Queue, SimpleWorker
@@ -155,9 +157,10 @@ def run_workers(
         return proc
 
     procs = [start(i) for i in range(count)]
-    finished, wake = threading.Event(), threading.Event()
+    finished = threading.Event()
+    dead: SimpleQueue[int | None] = SimpleQueue()  # pids seen dead
     threading.Thread(
-        target=_recovering, args=(redis_url, queue_name, finished, wake), daemon=True
+        target=_recovering, args=(redis_url, queue_name, finished, dead), daemon=True
     ).start()
 
     def forward(signum: int, _frame: Any) -> None:
@@ -187,8 +190,7 @@ def run_workers(
                     continue
                 # what it held comes back through recovery, now rather than
                 # when its heartbeat runs out
-                _release_dead(redis_url, queue_name, proc.pid)
-                wake.set()
+                dead.put(proc.pid)
                 procs[i] = start(i)
     finally:
         finished.set()
@@ -204,10 +206,8 @@ def worker_name(pid: int, attempt: int) -> str:
     return f"{socket.gethostname()}.{pid}.{attempt}"
 
 
-def _release_dead(redis_url: str, queue_name: str, pid: int | None) -> None:
+def _release_dead(redis: Any, queue: Queue, pid: int | None) -> None:
     try:
-        redis = connect(redis_url)
-        queue = ingest_queue(redis, queue_name)
         prefix = DatelineWorker.redis_worker_namespace_prefix
         pattern = prefix + worker_name(pid or 0, 0)[:-1] + "*"
         for key in redis.scan_iter(match=pattern, count=1000):
@@ -222,20 +222,23 @@ def _recovering(
     redis_url: str,
     queue_name: str,
     finished: threading.Event,
-    wake: threading.Event,
+    dead: SimpleQueue[int | None],
 ) -> None:
     """Every few seconds, or at once when a worker died, put back to work what
     dead workers held (`workers.recovery`); a Redis that blinks is tried again
-    next pass."""
+    next pass. One thread does both, in turn: a dead worker's job released
+    while RQ's cleanup runs could be dropped by it unseen."""
     redis = connect(redis_url)
-    queue = ingest_queue(redis, queue_name)
+    jobs = ingest_queue(redis, queue_name)
     while not finished.is_set():
-        wake.wait(RECOVERY_INTERVAL)
-        wake.clear()
+        with contextlib.suppress(Empty):
+            dead.put(dead.get(timeout=RECOVERY_INTERVAL))
+        while not dead.empty():
+            _release_dead(redis, jobs, dead.get())
         if finished.is_set():
             return
         try:
-            found = recover(redis, queue)
+            found = recover(redis, jobs)
         except Exception as exc:
             logger.debug("recovery pass failed: %s", exc)
             continue

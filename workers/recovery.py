@@ -139,8 +139,12 @@ def release(redis: Redis, queue: Queue, worker_name: str) -> int:
         [queue], name=worker_name, connection=redis, serializer=queue.serializer
     ).get_current_executions(refresh=True)
     members = [execution.composite_key for execution in running]
-    if members:  # the started registry's members, scored by heartbeat expiry
+    if members:  # the started registry's members, scored by heartbeat expiry:
+        # expired as of now, not of 0, which a cleanup already under way (its
+        # bound taken before now) would drop from the registry without handling
         redis.zadd(
-            StartedJobRegistry(queue=queue).key, dict.fromkeys(members, 0), xx=True
+            StartedJobRegistry(queue=queue).key,
+            dict.fromkeys(members, time.time()),
+            xx=True,
         )
     return len(members)
