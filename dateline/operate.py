@@ -21,7 +21,13 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from rq.serializers import JSONSerializer
 
-from dateline.runtime import UsageError, connect_redis, open_db, redis_url
+from dateline.runtime import (
+    UsageError,
+    check_source_filter,
+    connect_redis,
+    open_db,
+    redis_url,
+)
 from workers import settings
 from workers.queueing import connect, ingest_queue
 
@@ -125,6 +131,7 @@ def _selected_failed(args: argparse.Namespace) -> list[Any]:
         raise UsageError(
             f"no failed job {', '.join(unknown)}: `dateline failed` lists them"
         )
+    check_source_filter(args.source, {j.source_id for j in jobs if j.source_id})
     return select_failed(
         jobs, getattr(args, "job_ids", None), args.source, args.error, args.since
     )

@@ -11,12 +11,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from dateline.runtime import UsageError, connect_redis, open_db
+from dateline.runtime import UsageError, check_source_filter, connect_redis, open_db
 from workers import settings
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     store = open_db()
+    check_source_filter(args.source, lambda: store.counts()["per_source"])
     count = 0
     with _output(args.output) as out:
         # "--since 0s" is now: nothing yet, not everything
@@ -44,6 +45,7 @@ def _output(path: str | None) -> Iterator[Any]:
 def cmd_clusters(args: argparse.Namespace) -> int:
     store = open_db()
     try:
+        check_source_filter(args.source, lambda: store.counts()["per_source"])
         clusters = store.clusters(args.min_size, args.source)
     finally:
         store.close()

@@ -69,3 +69,21 @@ def tune_collector() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
+
+
+def check_source_filter(source_id: str | None, also: Any = ()) -> None:
+    """A `--source` that names neither a configured source nor one in `also`
+    (what the data holds: a source since removed) is a mistake, not an empty
+    match: one line, with the ids to choose from."""
+    if not source_id:
+        return
+    from config.loader import load_sources
+
+    configured = set(load_sources())
+    known = configured | set(also() if callable(also) else also)
+    if source_id not in known:
+        raise UsageError(
+            f"no source '{source_id}': known are {', '.join(sorted(known))}"
+            if known
+            else f"no source '{source_id}': none is configured or stored"
+        )

@@ -153,7 +153,7 @@ def test_failed_and_requeue_by_filter(
     dry = run("requeue", "--error", "no such source", "--dry-run")
     assert "would re-queue" in dry.stdout
     assert json.loads(run("status", "--json").stdout)["failed"] == 1
-    assert run("requeue", "--source", "other").stderr.startswith("0 job(s)")
+    assert run("requeue", "--source", "demo-ledger").stderr.startswith("0 job(s)")
     (sources_dir / "gone.toml").write_text(
         (sources_dir / "demo-courier.toml").read_text()
     )
@@ -332,7 +332,13 @@ def test_an_unknown_id_is_an_error_and_an_empty_match_is_not(
     proc = run("requeue", "no-such-job", check=False)
     assert proc.returncode != 0 and "no failed job no-such-job" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
-    assert run("failed", "--source", "nothing-here").returncode == 0
+    # a source nobody configured or stored is a typo, not an empty match
+    for command in ("failed", "requeue", "export", "clusters"):
+        proc = run(command, "--source", "nothing-here", check=False)
+        assert proc.returncode == 1, command
+        assert proc.stderr.startswith("dateline: error: no source 'nothing-here'")
+        assert "demo-courier" in proc.stderr and len(proc.stderr.splitlines()) == 1
+        assert run(command, "--source", "demo-ledger").returncode == 0
     assert run("export", "--since", "0s").stderr.startswith("0 record(s)")
 
 
