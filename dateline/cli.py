@@ -43,7 +43,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dateline", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="dateline",
+        description=(
+            "Dateline: crawl news sources, extract and normalize their articles, "
+            "deduplicate wire copies, store records. Start with `dateline demo`; "
+            "`dateline doctor` checks a set-up; `dateline COMMAND -h` for each."
+        ),
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 

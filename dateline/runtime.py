@@ -3,8 +3,12 @@ process set-up of crawls and workers."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import logging
 from typing import Any
+
+from redis.exceptions import RedisError
 
 from dateline.private_redis import check, private_redis
 from workers import settings
@@ -47,9 +51,20 @@ def check_pair(redis: Any, store: Any | None = None) -> None:
     try:
         if claim_database(redis, db.database_id(), lambda: not db.counts()["articles"]):
             return
+    except RedisError:
+        raise
+    except Exception as exc:  # the database went away between open and query
+        logging.getLogger(__name__).warning(
+            "could not check the Redis/database pair now (%s); going on",
+            str(exc).strip().splitlines()[0]
+            if str(exc).strip()
+            else type(exc).__name__,
+        )
+        return
     finally:
         if store is None:
-            db.close()
+            with contextlib.suppress(Exception):
+                db.close()
     raise UsageError(
         f"Redis at {settings.masked(redis_url())} holds the queue and marks of "
         f"another database than {settings.masked(settings.DATABASE_URL)}: point "

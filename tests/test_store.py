@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from workers.models import Credits, Dateline, NormalizedArticle, StoredArticle
 from workers.store import open_store
@@ -198,3 +199,17 @@ def test_records_changed_since_a_time(store_url: str) -> None:
         r["article_id"] for r in store.iter_records(changed_since=recent)
     ) == ["a1", "b1"]
     assert len(list(store.iter_records())) == 2
+
+
+def test_the_pair_check_lets_work_start_when_the_database_drops_mid_check(
+    tmp_path: Path, redis: Any, caplog: Any
+) -> None:
+    """Issue 14 (chaos db-down under load): a database that went away between
+    being opened and queried is reported in one line, not a crash of
+    `dateline work` (its jobs retry until the database is back)."""
+    from dateline.runtime import check_pair
+
+    store = open_store(str(tmp_path / "db.sqlite3"))
+    store.db.close()  # the connection is gone before the pair's query
+    check_pair(redis, store)
+    assert "could not check the Redis/database pair now" in caplog.text
