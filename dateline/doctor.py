@@ -1,6 +1,7 @@
 """`dateline doctor`: one line a check, exit 1 on any problem.
 
-Redis reachable and set up as the queue needs it (append-only, no eviction); Redis
+Redis reachable and set up as the queue needs it (append-only, no eviction) and
+not open to others (a password, or loopback only); Redis
 and the database one pair; the database at the current schema; every source file
 valid; the User-Agent carrying the operator's contact; workers alive while pages
 wait; retries due; the size of the recorded-URL set; disk space under var/.
@@ -58,6 +59,43 @@ def _redis_settings() -> tuple[bool, str]:
             wrong
         ) + ": a restart or eviction would lose queued pages"
     return True, ", ".join(f"{k} {v}" for k, v in found.items())
+
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+def exposure(bind: str, protected_mode: str, password: bool) -> str | None:
+    """Who besides this host can reach a Redis bound to `bind`, or None: any
+    client that reaches it can queue jobs and read every page."""
+    if password:
+        return None
+    addresses = [a.lstrip("-") for a in bind.split()] or ["*"]
+    if protected_mode == "yes" and bind.split() in ([], ["*", "-::*"]):
+        return None  # Redis then answers loopback clients only
+    outside = [a for a in addresses if a not in LOOPBACK]
+    return ", ".join(outside) or None
+
+
+def _redis_access() -> tuple[bool, str]:
+    redis = _redis()
+    bind = redis.config_get("bind").get("bind", "")
+    protected = redis.config_get("protected-mode").get("protected-mode", "no")
+    try:
+        default = redis.acl_getuser("default") or {}
+        flags = default.get("flags", [])
+        password = "off" in flags or "nopass" not in flags
+    except Exception:  # no ACLs (Redis < 6): the old single password
+        password = bool(redis.config_get("requirepass").get("requirepass"))
+    outside = exposure(bind, protected, password)
+    if outside:
+        return False, (
+            f"listens on {outside} with no password: anyone who reaches it can "
+            "queue jobs and read pages; set requirepass (or ACL users), bind "
+            "127.0.0.1, and use rediss:// across machines"
+        )
+    return True, (
+        "a password is required" if password else f"loopback only (bind {bind})"
+    )
 
 
 def _pair() -> tuple[bool, str]:
@@ -145,6 +183,7 @@ def _disk() -> tuple[bool, str]:
 CHECKS: list[tuple[str, Callable[[], tuple[bool, str]]]] = [
     ("redis", _reachable),
     ("redis settings", _redis_settings),
+    ("redis access", _redis_access),
     ("redis/database pair", _pair),
     ("sources", _sources),
     ("user agent", _user_agent),

@@ -34,7 +34,7 @@ from rq.worker import BaseWorker, WorkerStatus
 
 from dateline.runtime import UsageError, check_pair, redis_url, tune_collector
 from workers import settings
-from workers.queueing import connect, ingest_queue
+from workers.queueing import JOB_FUNCTIONS, REFUSE, connect, ingest_queue, refusal
 from workers.recovery import HEARTBEAT_GRACE, RECOVERY_INTERVAL, recover, release
 
 logger = logging.getLogger(__name__)
@@ -96,8 +96,10 @@ class DatelineWorker(SimpleWorker):
     """A worker that runs jobs in-process and keeps the fork worker's safety nets."""
 
     stuck_grace = 60  # seconds past a job's timeout before the worker gives it up
+    job_functions = JOB_FUNCTIONS  # the functions it runs; any other is refused
 
     def execute_job(self, job: Job, queue: Queue) -> None:
+        _refuse_foreign(job, self.job_functions)
         execution = self.prepare_execution(job)
         done = threading.Event()
         beat = threading.Thread(
@@ -130,6 +132,24 @@ class DatelineWorker(SimpleWorker):
                 self.maintain_heartbeats(job, execution)
             except Exception as exc:  # Redis away: the job's own calls will say so
                 logger.warning("heartbeat for job %s failed: %s", job.id, exc)
+
+
+def _refuse_foreign(job: Job, allowed: frozenset[str]) -> None:
+    """A job that names anything but Dateline's job function runs `refuse`
+    instead, which fails it (no retry) as `refused`: what it named is never
+    imported, its callbacks never run, and a re-queue cannot bring it back."""
+    reason = refusal(job, allowed)
+    if reason is None:
+        return
+    logger.error("job %s refused: %s", job.id, reason)
+    job._success_callback_name = None
+    job._failure_callback_name = None
+    job._stopped_callback_name = None
+    job._instance = None
+    job.func_name = REFUSE
+    job.retries_left = 0
+    job.meta.update(stage="refused", error=reason[:500])
+    job.save()
 
 
 def run_workers(

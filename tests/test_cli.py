@@ -365,7 +365,8 @@ def test_doctor_is_one_line_a_check_and_fails_on_any_problem(
     env = {**dateline_env, "DATELINE_USER_AGENT": "TestNews/1.0 (+https://t.example)"}
     healthy = run_dateline(env, "doctor")
     lines = healthy.stdout.splitlines()
-    assert len(lines) == 9 and all(line.startswith("ok") for line in lines), lines
+    assert len(lines) == 10 and all(line.startswith("ok") for line in lines), lines
+    assert "ok    redis access: loopback only" in healthy.stdout  # issue 15
     # the placeholder contact, a broken source file, a Redis of another database
     (sources_dir / "broken.toml").write_text('name = "x"\nfeeds = ["not a url"]\n')
     redis.set("dateline:database_id", "another-database")
@@ -425,7 +426,8 @@ def test_whole_job_causes_read_as_rq_writes_them() -> None:
     )
     assert (
         whole_job_cause(
-            "Traceback (most recent call last):\n  ...\nrq.timeouts.JobTimeoutException: "
+            "Traceback (most recent call last):\n  ...\n"
+            "rq.timeouts.JobTimeoutException: "
             "Task exceeded maximum timeout value (180 seconds)",
             180,
         )
@@ -436,3 +438,16 @@ def test_whole_job_causes_read_as_rq_writes_them() -> None:
     )
     assert whole_job_cause("Traceback...\nValueError: odd") == "ValueError: odd"
     assert whole_job_cause(None) == "unknown error"
+
+
+def test_doctor_flags_a_redis_anyone_can_reach() -> None:
+    """Issue 15, point 1: a Redis with no password listening beyond loopback
+    lets anyone queue jobs; values as `CONFIG GET bind` gives them."""
+    from dateline.doctor import exposure
+
+    assert exposure("0.0.0.0", "no", password=False) == "0.0.0.0"
+    assert exposure("127.0.0.1 10.0.0.5", "yes", password=False) == "10.0.0.5"
+    assert exposure("* -::*", "no", password=False) == "*, ::*"
+    assert exposure("* -::*", "yes", password=False) is None  # protected mode
+    assert exposure("127.0.0.1 -::1", "no", password=False) is None
+    assert exposure("0.0.0.0", "no", password=True) is None

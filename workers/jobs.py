@@ -127,6 +127,18 @@ def ingest_pages(payloads: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+class RefusedJob(Exception):
+    """A job naming a function that is not Dateline's (`queueing.refusal`)."""
+
+
+def refuse(*_args: Any, **_kwargs: Any) -> None:
+    """What a worker runs in place of a refused job: the job fails, without retry,
+    its reason in its meta (stage `refused`)."""
+    job = get_current_job()
+    reason = (job.meta or {}).get("error") if job is not None else None
+    raise RefusedJob(reason or "not a Dateline job")
+
+
 def _readable(payloads: Any) -> bool:
     return (
         isinstance(payloads, list)

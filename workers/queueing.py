@@ -30,6 +30,30 @@ from workers import keys
 from workers.models import Page
 
 INGEST_PAGES = "workers.jobs.ingest_pages"
+# The functions a worker runs: anyone who can write to Redis can enqueue a job
+# naming any importable function (os.system, builtins.eval), and RQ would run it.
+JOB_FUNCTIONS = frozenset({INGEST_PAGES})
+REFUSE = "workers.jobs.refuse"  # what a refused job runs instead: it fails
+
+
+def refusal(job: Any, allowed: frozenset[str] = JOB_FUNCTIONS) -> str | None:
+    """Why a job must not run, or None: a function not Dateline's, a method on a
+    stored instance, or a callback (RQ imports and runs those too). Read from
+    the job's data, without importing anything it names."""
+    try:
+        name, instance = job.func_name, job.instance
+    except Exception as exc:  # not JSON (a pickle, say): never unpickled
+        return f"not a Dateline job: unreadable data ({type(exc).__name__})"
+    if name not in allowed:
+        return f"not a Dateline job: {name}"
+    if instance is not None:
+        return f"not a Dateline job: a method {name} on {type(instance).__name__}"
+    for kind in ("success", "failure", "stopped"):
+        if callback := getattr(job, f"_{kind}_callback_name", None):
+            return f"not a Dateline job: an on_{kind} callback {callback}"
+    return None
+
+
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 

@@ -81,6 +81,7 @@ def recover(redis: Redis, queue: Queue, now: float | None = None) -> Recovered:
     scheduled = ScheduledJobRegistry(queue=queue)
     expired: list[Any] = redis.zrangebyscore(started.key, 0, now)  # type: ignore[assignment]
     if expired:
+        _drop_foreign_callbacks(redis, queue, expired)
         started.cleanup(now)  # RQ's own: a retry if one is left, else failed
         found.abandoned = len(expired)
         for job_id in {m.decode().split(":", 1)[0] for m in expired}:
@@ -99,6 +100,20 @@ def recover(redis: Redis, queue: Queue, now: float | None = None) -> Recovered:
             queue.enqueue_job(job)
             found.retries += 1
     return found
+
+
+def _drop_foreign_callbacks(redis: Redis, queue: Queue, members: list[Any]) -> None:
+    """RQ's cleanup runs an abandoned job's failure callback: a job that is not
+    Dateline's (written into Redis by hand) loses its callbacks first."""
+    from workers.queueing import refusal
+
+    ids = sorted({m.decode().split(":", 1)[0] for m in members})
+    for job in Job.fetch_many(ids, connection=redis, serializer=queue.serializer):
+        if job is not None and refusal(job) is not None:
+            job._success_callback_name = None
+            job._failure_callback_name = None
+            job._stopped_callback_name = None
+            job.save()
 
 
 def _scheduler_alive(redis: Redis, queue: Queue) -> bool:
