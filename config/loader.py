@@ -91,15 +91,21 @@ def _is_timezone(value: Any) -> bool:
 
 
 def _number(
-    kind: type[float], minimum: float = 0, above: bool = True
+    kind: type[float],
+    minimum: float = 0,
+    above: bool = True,
+    maximum: float = float("inf"),
 ) -> Callable[[Any], bool]:
-    """A number (an int also passes for a float) above, or at least, `minimum`."""
+    """A number (an int also passes for a float) above, or at least, `minimum`,
+    and at most `maximum` (an absurd value is a mistake, not a wish)."""
     kinds = (kind, int)
 
     def check(value: Any) -> bool:
         if isinstance(value, bool) or not isinstance(value, kinds):
             return False
-        return bool(value > minimum if above else value >= minimum)
+        return bool(value > minimum if above else value >= minimum) and (
+            value <= maximum
+        )
 
     return check
 
@@ -130,12 +136,22 @@ SOURCE_KEYS = (
     Key(
         "date_order", "one of " + ", ".join(DATE_ORDERS), DATE_ORDERS.__contains__, None
     ),
-    Key("max_age_days", "a positive integer (days)", _number(int), 7),
-    Key("revisit_hours", "an integer >= 0 (hours)", _number(int, above=False), 0),
+    Key(
+        "max_age_days",
+        "a whole number of days from 1 to 36500",
+        _number(int, maximum=36500),
+        7,
+    ),
+    Key(
+        "revisit_hours",
+        "a whole number of hours from 0 to 87600",
+        _number(int, above=False, maximum=87600),
+        0,
+    ),
     Key(
         "recorded_retention_days",
-        "a positive integer (days)",
-        _number(int),
+        "a whole number of days from 1 to 36500",
+        _number(int, maximum=36500),
         365,
     ),
     Key("enabled", "true or false", _is_bool, True),
@@ -147,28 +163,50 @@ ARTICLE_KEYS = (
 )
 _LIMITS = Limits()
 LIMIT_KEYS = (
-    Key("max_pages", "a positive integer", _number(int), _LIMITS.max_pages),
+    Key(
+        "max_pages",
+        "a whole number from 1 to 1000000",
+        _number(int, maximum=1_000_000),
+        _LIMITS.max_pages,
+    ),
     Key(
         "concurrency_per_host",
-        "a positive integer",
-        _number(int),
+        "a whole number from 1 to 64",
+        _number(int, maximum=64),
         _LIMITS.concurrency_per_host,
     ),
     Key(
         "download_delay",
-        "a number of seconds >= 0",
-        _number(float, above=False),
+        "a number of seconds from 0 to 3600",
+        _number(float, above=False, maximum=3600),
         _LIMITS.download_delay,
         convert=float,
     ),
     Key(
         "download_timeout",
-        "a positive number of seconds",
-        _number(float),
+        "a number of seconds above 0, at most 600",
+        _number(float, maximum=600),
         _LIMITS.download_timeout,
         convert=float,
     ),
-    Key("max_page_bytes", "a positive integer", _number(int), _LIMITS.max_page_bytes),
+    Key(
+        "max_page_bytes",
+        "a whole number of bytes from 1 to 536870912 (512 MiB)",
+        _number(int, maximum=512 * 1024 * 1024),
+        _LIMITS.max_page_bytes,
+    ),
+    Key(
+        "max_listing_requests",
+        "a whole number from 1 to 100000",
+        _number(int, maximum=100_000),
+        _LIMITS.max_listing_requests,
+    ),
+    Key(
+        "max_sitemap_depth",
+        "a whole number from 1 to 10",
+        _number(int, maximum=10),
+        _LIMITS.max_sitemap_depth,
+    ),
 )
 TABLES = {  # sub-tables: (what the error says, their keys)
     "articles": ("a table with 'allow' and 'deny' lists", ARTICLE_KEYS),

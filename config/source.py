@@ -20,6 +20,10 @@ class Limits:
     download_delay: float = 0.25
     download_timeout: float = 30.0
     max_page_bytes: int = 10 * 1024 * 1024
+    # listings (feeds, sitemaps and their children, sections) fetched per crawl,
+    # each URL once: a sitemap index that lists itself cannot loop
+    max_listing_requests: int = 500
+    max_sitemap_depth: int = 3  # an index's children are depth 2, theirs 3
 
 
 # A source whose timezone is "auto" is read in the zone of its pages' country-code

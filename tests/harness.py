@@ -202,3 +202,62 @@ def huge_page(page: Page) -> Page:
         url_key=page.url_key + "-huge",
         body=b"<html><body>" + b"<p>x</p>" * 200_000 + b"</body></html>",
     )
+
+
+class HostileSite:
+    """A site that attacks its crawler, for the security tests (issue 15):
+    sitemaps that list themselves or each other or nest without end, redirects
+    to internal addresses, compressed bombs. `pages` answers 200 as the demo
+    site does; `redirects` answers 302 to a Location; `requests` logs paths."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.pages: dict[str, tuple[str, bytes]] = {}
+        self.redirects: dict[str, str] = {}
+        self.requests: list[str] = []
+
+    def sitemap_index(self, path: str, *children: str) -> None:
+        locs = "".join(
+            f"<sitemap><loc>{self.base}{c}</loc></sitemap>" for c in children
+        )
+        self.pages[path] = (
+            "application/xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns='
+                f'"http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</sitemapindex>'
+            ).encode(),
+        )
+
+    def source(self, directory: Path, source_id: str, **lists: list[str]) -> Path:
+        """A source file for this site (private hosts allowed: it is local)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        entries = "".join(
+            f"{key} = [{', '.join(repr(self.base + p) for p in paths)}]\n"
+            for key, paths in lists.items()
+        )
+        path = directory / f"{source_id}.toml"
+        path.write_text(
+            f'name = "Hostile"\nhomepage = "{self.base}/"\n'
+            'allowed_domains = ["127.0.0.1"]\nlanguages = ["en"]\n'
+            'timezone = "UTC"\nallow_private_hosts = true\n' + entries
+        )
+        return path
+
+    def serve(self) -> ThreadingHTTPServer:
+        return serve(self, "127.0.0.1", self.port, _HostileHandler)
+
+
+class _HostileHandler(SiteHandler):
+    site: HostileSite  # type: ignore[assignment]
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self.site.requests.append(self.path)
+        target = self.site.redirects.get(self.path)
+        if target is not None:
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
+from typing import Any
 
 from crawler.listings import (
     feed_entries,
@@ -73,3 +75,46 @@ def test_listing_dates() -> None:
     )
     assert listing_date("2024-03-19").isoformat() == "2024-03-19T00:00:00+00:00"
     assert listing_date("soon") is None
+
+
+def test_sitemaps_that_list_themselves_or_nest_without_end_are_bounded(
+    run: Any, dateline_env: dict, tmp_path: Path
+) -> None:
+    """Issue 15, point 3: each listing URL is fetched once a crawl, sitemap
+    indexes nest at most `max_sitemap_depth` deep, and a crawl makes at most
+    `max_listing_requests` listing requests: a hostile site cannot keep a cron
+    crawl (and its lock) alive."""
+    from tests.harness import HostileSite, run_dateline
+
+    site = HostileSite()
+    site.sitemap_index("/self.xml", "/self.xml", "/a.xml")
+    site.sitemap_index("/a.xml", "/b.xml")
+    site.sitemap_index("/b.xml", "/a.xml", "/self.xml")  # a loop of two
+    for depth in range(1, 30):  # an index whose child is an index, on and on
+        site.sitemap_index(f"/deep/{depth}.xml", f"/deep/{depth + 1}.xml")
+    server = site.serve()
+    try:
+        sources = tmp_path / "hostile-sources"
+        site.source(sources, "hostile", sitemaps=["/self.xml", "/deep/1.xml"])
+        env = {**dateline_env, "DATELINE_SOURCES_DIR": str(sources)}
+        crawl = run_dateline(env, "crawl", "hostile", timeout=60)
+        assert site.requests.count("/self.xml") == 1
+        assert site.requests.count("/a.xml") == 1
+        assert site.requests.count("/b.xml") == 1
+        deep = [p for p in site.requests if p.startswith("/deep/")]
+        assert deep == ["/deep/1.xml", "/deep/2.xml", "/deep/3.xml"]  # depth 3
+        assert "not fetched, sitemaps nested deeper than 3" in crawl.stderr
+        assert crawl.stderr.count("not fetched") == 1  # said once a crawl
+
+        # the listing budget: a wide index of 40 children, 10 allowed
+        site.sitemap_index("/wide.xml", *(f"/w/{i}.xml" for i in range(40)))
+        for i in range(40):
+            site.sitemap_index(f"/w/{i}.xml")
+        path = site.source(sources, "hostile", sitemaps=["/wide.xml"])
+        path.write_text(path.read_text() + "[limits]\nmax_listing_requests = 10\n")
+        site.requests.clear()
+        crawl = run_dateline(env, "crawl", "hostile", timeout=60)
+        listed = [p for p in site.requests if p != "/robots.txt"]
+        assert len(listed) == 10 and "more than 10 listings" in crawl.stderr
+    finally:
+        server.shutdown()

@@ -80,7 +80,7 @@ def test_a_good_file_loads_with_defaults(tmp_path: Path) -> None:
                 'feeds = ["https://example.com/rss.xml"]\nmax_age_days = -1',
             ),
             "max_age_days",
-            "positive integer",
+            "whole number of days from 1",
         ),
         (
             (
@@ -105,7 +105,7 @@ def test_a_good_file_loads_with_defaults(tmp_path: Path) -> None:
                 'feeds = ["https://example.com/rss.xml"]\n[limits]\nmax_pages = "many"',
             ),
             "limits.max_pages",
-            "positive integer",
+            "whole number from 1 to 1000000",
         ),
         (
             (
@@ -194,3 +194,22 @@ def test_an_auto_timezone_is_the_page_domains_country(tmp_path: Path) -> None:
     assert timezone_of_host("www.bbc.co.uk") == "Europe/London"
     assert timezone_of_host("ici.radio-canada.ca") == "America/Toronto"
     assert timezone_of_host("www.reuters.com") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "key", "expected"),
+    [  # issue 15, point 6: absurd values are mistakes, refused with the key named
+        ("max_page_bytes = 99999999999999", "limits.max_page_bytes", "512 MiB"),
+        ("download_timeout = 1e308", "limits.download_timeout", "at most 600"),
+        ("concurrency_per_host = 100000", "limits.concurrency_per_host", "1 to 64"),
+        ("download_delay = -1", "limits.download_delay", "from 0 to 3600"),
+        ("max_sitemap_depth = 0", "limits.max_sitemap_depth", "from 1 to 10"),
+        ("max_listing_requests = 10000000", "limits.max_listing_requests", "1 to"),
+    ],
+)
+def test_limits_have_sane_ranges(
+    tmp_path: Path, line: str, key: str, expected: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_source_file(write(tmp_path, GOOD + f"[limits]\n{line}\n"))
+    assert f"key '{key}'" in str(raised.value) and expected in str(raised.value)

@@ -46,6 +46,7 @@ class NewsSpider(Spider):
         self.requested = 0  # article requests issued, against limits.max_pages
         self.listed: set[str] = set()  # page keys met in this crawl's listings
         self.frontier: Frontier | None = None  # none: every listed URL is fetched
+        self.listings: set[str] = set()  # listing URLs requested in this crawl
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -59,12 +60,16 @@ class NewsSpider(Spider):
     async def start(self) -> AsyncIterator[Any]:
         listings = [*self.cfg.feeds, *self.cfg.sitemaps]
         validators = await self._validators(listings)
-        for url in self.cfg.feeds:
-            yield self._listing(url, self._parse_feed, 10, validators.get(url))
-        for url in self.cfg.sitemaps:
-            yield self._listing(url, self._parse_sitemap, 10, validators.get(url))
-        for url in self.cfg.sections:
-            yield self._listing(url, self._parse_section, 5)
+        requests = [
+            *(self._listing(u, self._parse_feed, 10, validators.get(u)) for u in
+              self.cfg.feeds),
+            *(self._listing(u, self._parse_sitemap, 10, validators.get(u)) for u in
+              self.cfg.sitemaps),
+            *(self._listing(u, self._parse_section, 5) for u in self.cfg.sections),
+        ]  # fmt: skip
+        for request in requests:
+            if request is not None:
+                yield request
 
     def _listing(
         self,
@@ -72,9 +77,23 @@ class NewsSpider(Spider):
         callback: Any,
         priority: int,
         validator: tuple[str, str] | None = None,
-    ) -> Request:
-        """A feed, sitemap or section request: always fetched, failures counted;
-        conditional (If-None-Match, If-Modified-Since) when we saw it before."""
+        depth: int = 1,
+    ) -> Request | None:
+        """A feed, sitemap or section request: fetched once a crawl, within the
+        source's listing limits, failures counted; conditional (If-None-Match,
+        If-Modified-Since) when we saw it before. None: not to be fetched."""
+        key = page_key(url, self.cfg)
+        if key in self.listings:
+            self._inc("listings_repeated")  # a sitemap index listing itself
+            return None
+        limits = self.cfg.limits
+        if depth > limits.max_sitemap_depth:
+            self._over_limit(url, f"sitemaps nested deeper than {depth - 1}")
+            return None
+        if len(self.listings) >= limits.max_listing_requests:
+            self._over_limit(url, f"more than {limits.max_listing_requests} listings")
+            return None
+        self.listings.add(key)
         headers = {}
         if validator:
             etag, modified = validator
@@ -87,10 +106,21 @@ class NewsSpider(Spider):
             callback,
             headers=headers,
             errback=self._listing_failed,
-            dont_filter=True,
+            dont_filter=True,  # fetched each crawl; `self.listings` stops repeats
             priority=priority,
-            meta={"handle_httpstatus_list": [304]},
+            meta={"handle_httpstatus_list": [304], "depth_in_sitemaps": depth},
         )
+
+    def _over_limit(self, url: str, what: str) -> None:
+        """A listing past the source's [limits]: skipped, said once a crawl."""
+        if not self._inc("listings_over_limit"):
+            logger.warning(
+                "%s %s: not fetched, %s (raise [limits] max_listing_requests or "
+                "max_sitemap_depth if this source needs it)",
+                self.cfg.source_id,
+                url,
+                what,
+            )
 
     def _unchanged(self, response: Response) -> bool:
         """A 304 for a conditional listing request; otherwise remember validators."""
@@ -170,8 +200,13 @@ class NewsSpider(Spider):
             ]
             self._inc("urls_refused", len(entries) - len(children))
             validators = await self._validators(children)
+            depth = response.meta.get("depth_in_sitemaps", 1) + 1
             for loc in children:
-                yield self._listing(loc, self._parse_sitemap, 8, validators.get(loc))
+                request = self._listing(
+                    loc, self._parse_sitemap, 8, validators.get(loc), depth
+                )
+                if request is not None:
+                    yield request
             return
         urls = [loc for loc, _ in entries]
         for request in await self._article_requests(urls, f"sitemap {response.url}"):
@@ -258,6 +293,10 @@ class NewsSpider(Spider):
             self._inc("articles_too_old")
         return fresh
 
-    def _inc(self, key: str, count: int = 1) -> None:
+    def _inc(self, key: str, count: int = 1) -> int:
+        """Add to a crawl statistic; returns its value before."""
         if self.crawler and self.crawler.stats:
+            before = int(self.crawler.stats.get_value(f"dateline/{key}", 0))
             self.crawler.stats.inc_value(f"dateline/{key}", count)
+            return before
+        return 0
