@@ -20,7 +20,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from config.source import AUTO_TIMEZONE, Limits, SourceConfig
 
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
-SOURCE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# A source id names a file under the sources directory and travels in jobs,
+# manifests and archives' mappings: nothing in it may lead out of that directory.
+SOURCE_ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 DATE_ORDERS = ("DMY", "MDY", "YMD")
 
@@ -243,12 +245,7 @@ def read_table(
 
 def parse_source(path: Path, data: Mapping[str, Any]) -> SourceConfig:
     """Validate the parsed TOML of one source file into a SourceConfig."""
-    source_id = path.stem
-    if not SOURCE_ID_RE.match(source_id):
-        raise ConfigError(
-            f"{path}: file name: expected a source id of lower-case "
-            f"letters, digits, '-' or '_', got {source_id!r}"
-        )
+    source_id = check_source_id(path.stem, f"{path}: the file name")
     values = read_table(path, data, SOURCE_KEYS)
     tables: dict[str, dict[str, Any]] = {}
     for name, (expected, keys) in TABLES.items():
@@ -314,7 +311,22 @@ def load_sources(directory: Path | None = None) -> dict[str, SourceConfig]:
     return {p.stem: load_source_file(p) for p in sorted(directory.glob("*.toml"))}
 
 
+def check_source_id(source_id: Any, where: str = "source id") -> str:
+    """The id itself, or a ConfigError saying what an id may hold."""
+    if (
+        not isinstance(source_id, str)
+        or not SOURCE_ID_RE.fullmatch(source_id)
+        or ".." in source_id
+    ):
+        raise ConfigError(
+            f"{where}: {source_id!r} is not a source id (lower-case letters, "
+            "digits, '.', '_' and '-', starting with a letter or digit, no '..')"
+        )
+    return source_id
+
+
 def load_source(source_id: str, directory: Path | None = None) -> SourceConfig:
+    check_source_id(source_id)
     directory = directory or sources_dir()
     path = directory / f"{source_id}.toml"
     if not path.exists():

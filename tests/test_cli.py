@@ -451,3 +451,35 @@ def test_doctor_flags_a_redis_anyone_can_reach() -> None:
     assert exposure("* -::*", "yes", password=False) is None  # protected mode
     assert exposure("127.0.0.1 -::1", "no", password=False) is None
     assert exposure("0.0.0.0", "no", password=True) is None
+
+
+def test_source_ids_cannot_lead_out_of_the_sources_directory(
+    run: Any, tmp_path: Path, sources_dir: Path, demo_site: Site
+) -> None:
+    """Issue 15, point 5: an id is lower-case letters, digits, '.', '_', '-',
+    wherever it enters (command line, manifest, a file's name); anything else is
+    refused in one line, and no file outside the sources directory is read."""
+    outside = tmp_path / "evil.toml"  # what ../evil would load
+    outside.write_text((sources_dir / "demo-courier.toml").read_text())
+    page = tmp_path / "p.html"
+    page.write_bytes(demo_site.pages[courier_url(seed_story())][1])
+    manifest = tmp_path / "m.jsonl"
+    manifest.write_text(
+        json.dumps({"path": str(page), "url": "http://x/a", "source_id": "../evil"})
+        + "\n"
+    )
+    for args in (
+        ("crawl", "../evil"),
+        ("crawl", "Evil"),
+        ("extract", str(page), "--source", "../evil"),
+        ("ingest", str(page), "--source", "a/b"),
+        ("ingest", "--manifest", str(manifest)),
+        ("extract", "--manifest", str(manifest)),
+    ):
+        proc = run(*args, check=False)
+        assert proc.returncode == 1, args
+        assert "is not a source id" in proc.stderr, (args, proc.stderr)
+        assert len(proc.stderr.strip().splitlines()) == 1, (args, proc.stderr)
+    (sources_dir / "Bad Name.toml").write_text("")
+    proc = run("sources", check=False)
+    assert proc.returncode == 1 and "the file name: 'Bad Name'" in proc.stderr

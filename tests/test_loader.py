@@ -213,3 +213,23 @@ def test_limits_have_sane_ranges(
     with pytest.raises(ConfigError) as raised:
         load_source_file(write(tmp_path, GOOD + f"[limits]\n{line}\n"))
     assert f"key '{key}'" in str(raised.value) and expected in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "source_id",
+    ["../evil", "../../../../x/evil", "a/b", "Evil", ".hidden", "a..b", "", "é"],
+)
+def test_a_source_id_that_could_leave_the_directory_is_refused(
+    tmp_path: Path, source_id: str
+) -> None:
+    """Issue 15, point 5 (jobs carry source ids too: a worker loads through here)."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write(tmp_path, GOOD, "evil")  # ../evil.toml exists, outside
+    with pytest.raises(ConfigError, match="is not a source id"):
+        load_source(source_id, sources)
+
+
+def test_ids_with_dots_and_underscores_are_fine(tmp_path: Path) -> None:
+    write(tmp_path, GOOD, "news.example_1-de")
+    assert load_source("news.example_1-de", tmp_path).source_id == "news.example_1-de"
