@@ -196,12 +196,29 @@ def _configure_logging(args: argparse.Namespace) -> None:
             handler.setFormatter(
                 OneLineFormatter(handler.formatter._fmt, "%H:%M:%S")  # type: ignore[union-attr]
             )
+    for handler in logging.getLogger().handlers:  # after the filters reading
+        handler.addFilter(_mask_secrets)  # a record's unformatted message
     if getattr(args, "log_file", None):
         handler = logging.FileHandler(args.log_file)
         handler.setFormatter(
             logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
         )
+        handler.addFilter(_mask_secrets)
         logging.getLogger().addHandler(handler)
+
+
+def _mask_secrets(record: logging.LogRecord) -> bool:
+    """Every record, to any handler, with passwords and tokens masked: in its
+    message, and in its traceback (a driver's error may quote a URL)."""
+    if getattr(record, "_masked", False):
+        return True
+    record.msg, record.args = settings.masked(record.getMessage()), ()
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = settings.masked(record.exc_text)
+    record._masked = True
+    return True
 
 
 class OneLineFormatter(logging.Formatter):
@@ -212,7 +229,8 @@ class OneLineFormatter(logging.Formatter):
         saved = record.exc_info, record.exc_text, record.stack_info
         raised = ""
         if record.exc_info and record.exc_info[1] is not None:
-            raised = f" ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
+            error = settings.masked(str(record.exc_info[1]))
+            raised = f" ({type(record.exc_info[1]).__name__}: {error})"
         record.exc_info, record.exc_text, record.stack_info = None, None, None
         try:
             text = super().format(record)

@@ -113,6 +113,20 @@ class DatelineWorker(SimpleWorker):
             beat.join()
         self.set_state(WorkerStatus.IDLE)
 
+    def handle_job_failure(
+        self,
+        job: Job,
+        queue: Queue,
+        started_job_registry: Any = None,
+        exc_string: str = "",
+        execution: Execution | None = None,
+    ) -> None:
+        # the traceback RQ keeps in Redis (and `dateline failed` shows) may quote
+        # a driver's error with a database URL in it: stored masked
+        super().handle_job_failure(
+            job, queue, started_job_registry, settings.masked(exc_string), execution
+        )
+
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         # the monitoring interval plus a grace, so that the parent's recovery
         # pass finds a dead worker's job within seconds (RQ's fork worker: + 60 s)

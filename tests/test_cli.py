@@ -13,6 +13,7 @@ from dateline.demo.site import Site, courier_url
 from dateline.demo.stories import SEED_TITLE, seed_story, windows_1252_story
 from dateline.operate import queue_status
 from dateline.private_redis import free_port
+from tests.harness import REPO as REPO_ROOT
 
 
 def test_unreachable_redis_is_one_line_naming_the_url(
@@ -483,3 +484,76 @@ def test_source_ids_cannot_lead_out_of_the_sources_directory(
     (sources_dir / "Bad Name.toml").write_text("")
     proc = run("sources", check=False)
     assert proc.returncode == 1 and "the file name: 'Bad Name'" in proc.stderr
+
+
+def everything_in(redis: Redis) -> bytes:
+    """Every key and value Redis holds, as one blob to grep."""
+    blob = []
+    for key in redis.scan_iter(count=1000):
+        kind = redis.type(key)
+        blob.append(key)
+        if kind == b"string":
+            blob.append(redis.get(key) or b"")
+        elif kind == b"hash":
+            for k, v in redis.hgetall(key).items():
+                blob += [k, v]
+        elif kind == b"list":
+            blob += redis.lrange(key, 0, -1)
+        elif kind in (b"set",):
+            blob += list(redis.smembers(key))
+        elif kind == b"zset":
+            blob += redis.zrange(key, 0, -1)
+    return b"\n".join(blob)
+
+
+def test_secrets_in_urls_are_never_printed_logged_or_stored(
+    dateline_env: dict, demo_site: Site, tmp_path: Path, redis: Redis
+) -> None:
+    """Issue 15, point 4: passwords in userinfo (with '/', ':' or '@' in them)
+    and in password/token query parameters are masked in what every command
+    prints, in the log file, in Redis and in the failed registry, including
+    a driver's error that quotes the URL; unknown schemes are refused."""
+    from tests.harness import run_dateline
+
+    secrets = ("pa/ss:w@rd1", "hunter2", "t0ken9")
+    closed = free_port()
+    cases = [
+        {"DATELINE_REDIS_URL": f"redis://:pa/ss:w@rd1@127.0.0.1:{closed}/0"},
+        {"DATELINE_REDIS_URL": f"redis://127.0.0.1:{closed}/0?password=hunter2"},
+        {  # psycopg repeats a URI it cannot parse, password and all
+            "DATELINE_DATABASE_URL": "postgresql://u:pa/ss:w@rd1@127.0.0.1:1/x"
+            "?password=hunter2&token=t0ken9&sslmode=bogus"
+        },
+    ]
+    page = tmp_path / "p.html"
+    page.write_bytes(demo_site.pages[courier_url(seed_story())][1])
+    for i, case in enumerate(cases):
+        env = {**dateline_env, **case}
+        log = tmp_path / f"work{i}.log"
+        said = []
+        for args in (
+            ("status",),
+            ("doctor",),
+            ("ingest", str(page), "--source", "demo-courier"),
+            ("work", "-n", "1", "--burst", "--log-file", str(log)),
+            ("failed", "-v"),
+            ("failed", "--json"),
+        ):
+            proc = run_dateline(env, *args, check=False)
+            said.append(proc.stdout + proc.stderr)
+        if log.exists():
+            said.append(log.read_text())
+        text = "\n".join(said)
+        assert "***" in text, case
+        for secret in secrets:
+            assert secret not in text, (case, secret)
+            assert secret.encode() not in everything_in(redis), (case, secret)
+    for url, scheme in (
+        ("mysql://u:hunter2@h/db", "mysql://"),
+        ("postgresql+psycopg://u:hunter2@h/db", "postgresql+psycopg://"),
+    ):
+        env = {**dateline_env, "DATELINE_DATABASE_URL": url}
+        proc = run_dateline(env, "status", check=False)
+        assert proc.returncode == 1 and f"unknown scheme '{scheme}'" in proc.stderr
+        assert "postgresql://" in proc.stderr and "hunter2" not in proc.stderr
+    assert not list(REPO_ROOT.glob("mysql*")) and not list(REPO_ROOT.glob("postgres*"))

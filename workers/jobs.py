@@ -250,7 +250,7 @@ def _fail_job(exc: StageError) -> None:
     if job is not None:
         if exc.stage == "payload":
             job.retries_left = 0
-        job.meta.update(stage=exc.stage, error=exc.reason[:500])
+        job.meta.update(stage=exc.stage, error=settings.masked(exc.reason)[:500])
         job.save_meta()
     raise exc
 
@@ -263,7 +263,7 @@ def _stage(name: str, page: Page | None = None) -> Iterator[None]:
     except (StageError, JobTimeoutException):
         raise
     except Exception as exc:
-        reason = f"{type(exc).__name__}: {exc}"
+        reason = settings.masked(f"{type(exc).__name__}: {exc}")
         if page is not None:
             logger.warning(
                 "%s %s: %s failed: %s", page.source_id, page.url, name, reason

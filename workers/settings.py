@@ -10,11 +10,25 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
+
+# A URL's password: "scheme://user:" then anything up to the last "@" before a
+# space or quote (a raw password may hold "/", ":" or "@").
+_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s'\"]*:)[^\s'\"]*@", re.I)
+# A secret as a query parameter or libpq keyword: password=..., token=...
+_SECRET_PARAM = re.compile(
+    r"\b((?:ssl)?pass(?:word|wd)?|pwd|token|secret|(?:api_?|access_?)?key)"
+    r"(\s*=\s*)('[^']*'|[^&\s'\";]+)",
+    re.I,
+)
 
 
-def masked(url: str) -> str:
-    """A database or Redis URL with its password hidden, for messages and logs."""
-    return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1***@", url)
+def masked(text: str) -> str:
+    """Any text (a URL, a driver's error, a traceback) with every password and
+    token in it hidden: the one function for everything Dateline prints, logs
+    or stores."""
+    text = _USERINFO.sub(r"\1***@", text)
+    return _SECRET_PARAM.sub(r"\1\2***", text)
 
 
 def _int(name: str, default: int) -> int:
@@ -32,10 +46,28 @@ def _int(name: str, default: int) -> int:
 # Where var/ (database, private Redis, logs) lives: the checkout unless told.
 HOME = Path(os.environ.get("DATELINE_HOME") or Path(__file__).resolve().parents[1])
 VAR_DIR = HOME / "var"
+
+
+def _url(name: str, default: str | None, schemes: tuple[str, ...], other: str) -> Any:
+    """An environment URL whose scheme is one we know, else one line naming the
+    known ones (a `mysql://` taken for a file name would make directories of
+    its password)."""
+    value = os.environ.get(name) or default
+    if value and "://" in value and not value.startswith(schemes):
+        raise SystemExit(
+            f"dateline: error: {name}: unknown scheme "
+            f"'{value.split('://', 1)[0]}://' (known: {', '.join(schemes)}{other})"
+        )
+    return value
+
+
 # Unset: the commands start (or reuse) a private redis-server under var/redis.
-REDIS_URL = os.environ.get("DATELINE_REDIS_URL") or None
-DATABASE_URL = os.environ.get("DATELINE_DATABASE_URL") or str(
-    VAR_DIR / "dateline.sqlite3"
+REDIS_URL = _url("DATELINE_REDIS_URL", None, ("redis://", "rediss://", "unix://"), "")
+DATABASE_URL: str = _url(
+    "DATELINE_DATABASE_URL",
+    str(VAR_DIR / "dateline.sqlite3"),
+    ("postgresql://", "postgres://", "sqlite:///"),
+    ", or a file path for SQLite",
 )
 
 QUEUE_NAME = os.environ.get("DATELINE_QUEUE") or "ingest"
