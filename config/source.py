@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -63,12 +64,23 @@ class SourceConfig:
         )
 
     def is_fetchable(self, url: str) -> bool:
-        """http(s) only, and no loopback, private or link-local host unless allowed:
-        a feed must not steer the crawler into the network it runs in."""
+        """http(s) only, and no internal host (loopback, private, link-local...,
+        in any spelling) but, with allow_private_hosts, those this source names
+        itself: a feed or a redirect must not steer the crawler into the network
+        it runs in."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return False
-        return self.allow_private_hosts or not is_private_host(parts.hostname)
+        if not is_private_host(parts.hostname):
+            return True
+        return self.allow_private_hosts and parts.hostname in self.own_hosts()
+
+    def own_hosts(self) -> frozenset[str]:
+        """The hosts this file names: its home page, listings and domains."""
+        urls = (self.homepage, *self.feeds, *self.sitemaps, *self.sections)
+        return frozenset(
+            {(urlsplit(u).hostname or "") for u in urls} | set(self.allowed_domains)
+        )
 
     def is_on_domain(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
@@ -88,21 +100,40 @@ def adhoc_source(source_id: str = "local") -> SourceConfig:
     )
 
 
-def is_private_host(host: str) -> bool:
-    """Loopback, private, link-local or reserved addresses, and local-only names.
-    (Names are not resolved here: a public name pointing inward is not caught.)"""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return True
+LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")
+
+
+def literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host written as a number names, in every spelling the
+    system's resolver accepts (2130706433, 0x7f.1, 0177.0.0.1, 127.1, 0, [::1],
+    [::ffff:127.0.0.1], a trailing dot); None for a name."""
+    host = host.strip("[]").rstrip(".").lower()
     try:
-        address = ipaddress.ip_address(host)
+        return ipaddress.ip_address(host)
     except ValueError:
-        return False
-    return (
-        address.is_private
-        or address.is_loopback
-        or address.is_link_local
-        or address.is_reserved
-        or address.is_unspecified
-        or address.is_multicast
-    )
+        pass
+    if not host or not all(c in "0123456789abcdefx." for c in host):
+        return None
+    try:  # inet_aton reads the BSD forms: decimal, hex, octal, short
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+def is_internal_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Loopback, private, carrier NAT, link-local, reserved, multicast or
+    unspecified: anything but a public unicast address."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return not address.is_global or address.is_multicast
+
+
+def is_private_host(host: str) -> bool:
+    """A host that names the network the crawler runs in, by its spelling: an
+    internal address in any form, or a local-only name. (A public name that
+    resolves inward is caught where the crawler connects: crawler.resolver.)"""
+    name = host.strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(LOCAL_NAMES):
+        return True
+    address = literal_address(name)
+    return address is not None and is_internal_address(address)

@@ -51,6 +51,11 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 ITEM_PIPELINES = {"crawler.pipelines.EnqueuePipeline": 300}
+# No fetch inward (crawler/guard.py): each request's host by its spelling, before
+# robots.txt and every redirect hop; each name by the address it resolves to.
+DOWNLOADER_MIDDLEWARES = {"crawler.guard.GuardMiddleware": 50}
+TWISTED_DNS_RESOLVER = "crawler.guard.PublicResolver"
+DATELINE_INTERNAL_HOSTS: list[str] = []  # set by `dateline crawl` from the sources
 EXTENSIONS = {"crawler.extensions.Progress": 500}
 
 # Where pages go: set by `dateline crawl` from DATELINE_REDIS_URL or the private Redis.

@@ -227,6 +227,10 @@ def run_crawls(
 
     settings = get_project_settings()
     settings.set("DATELINE_REDIS_URL", redis_url)
+    settings.set(  # the internal hosts that sources allowing them name
+        "DATELINE_INTERNAL_HOSTS",
+        sorted({h for c in sources if c.allow_private_hosts for h in c.own_hosts()}),
+    )
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)  # the CLI owns logging
     if progress_interval:
         settings.set("DATELINE_PROGRESS_INTERVAL", progress_interval)

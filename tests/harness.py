@@ -229,6 +229,19 @@ class HostileSite:
             ).encode(),
         )
 
+    def feed(self, path: str, *links: str) -> None:
+        """An RSS feed listing `links` (paths on this site, or whole URLs)."""
+        items = "".join(
+            f"<item><title>t</title><link>{link if '://' in link else self.base + link}"
+            "</link></item>"
+            for link in links
+        )
+        self.pages[path] = (
+            "application/rss+xml",
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>h</title>'
+            f"{items}</channel></rss>".encode(),
+        )
+
     def source(self, directory: Path, source_id: str, **lists: list[str]) -> Path:
         """A source file for this site (private hosts allowed: it is local)."""
         directory.mkdir(parents=True, exist_ok=True)
