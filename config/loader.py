@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from config.source import AUTO_TIMEZONE, Limits, SourceConfig
+from config.source import AUTO_TIMEZONE, Limits, SourceConfig, url_patterns
 
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
 # A source id names a file under the sources directory and travels in jobs,
@@ -74,8 +74,8 @@ def _is_url(value: str) -> bool:
 
 def _is_regex(value: str) -> bool:
     try:
-        re.compile(value)
-    except re.error:
+        url_patterns((value,))
+    except Exception:  # re2.error: not RE2 syntax
         return False
     return True
 
@@ -159,9 +159,10 @@ SOURCE_KEYS = (
     Key("enabled", "true or false", _is_bool, True),
     Key("allow_private_hosts", "true or false", _is_bool, False),
 )
+RE2_EXPECTED = "regular expressions (RE2 syntax: no lookaround, no backreferences)"
 ARTICLE_KEYS = (
-    strings("allow", "regular expressions", _is_regex, field="article_allow"),
-    strings("deny", "regular expressions", _is_regex, field="article_deny"),
+    strings("allow", RE2_EXPECTED, _is_regex, field="article_allow"),
+    strings("deny", RE2_EXPECTED, _is_regex, field="article_deny"),
 )
 _LIMITS = Limits()
 LIMIT_KEYS = (

@@ -52,6 +52,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     count = 0
     warc = WarcCounts()
     configured: list[SourceConfig] = []  # read once, at the first WARC
+    unread: list[str] = []  # pages too large or broken: said, and the exit says so
     for item in _inputs(args):
         try:
             if is_warc(item.path):
@@ -69,7 +70,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                     "manifest"
                 )
             else:
-                pages = iter([read_page(item, sources.get(item.source_id))])
+                try:
+                    pages = iter([read_page(item, sources.get(item.source_id))])
+                except (PageTooLarge, gzip.BadGzipFile, EOFError) as exc:
+                    print(
+                        f"dateline: warning: skipped {item.path}: {exc}",
+                        file=sys.stderr,
+                    )
+                    unread.append(item.path)
+                    continue
             for page in pages:
                 batch.append(page)
                 if len(batch) >= 200:
@@ -91,7 +100,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"{count} page(s) enqueued on '{settings.QUEUE_NAME}'", file=sys.stderr)
-    return 1 if warc.damaged else 0  # the good records are queued; some were not
+    if unread:
+        print(f"dateline: {len(unread)} page(s) not enqueued", file=sys.stderr)
+    # the good pages and records are queued; some were not
+    return 1 if warc.damaged or unread else 0
 
 
 def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
@@ -102,6 +114,13 @@ def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
     try:
         page = read_page(item, source)
         prepared = prepare_article(page, source)
+    except PageTooLarge as exc:
+        return {
+            "input": item.path,
+            "url": item.url,
+            "status": "too_large",
+            "error": str(exc),
+        }
     except Exception as exc:  # one bad file must not stop a batch of thousands
         return {
             "input": item.path,
@@ -119,10 +138,29 @@ def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
     return {"input": item.path, "status": "ok", **record, "timings": prepared.timings}
 
 
+class PageTooLarge(ValueError):
+    """A local page over the page size budget (a .gz may be a bomb)."""
+
+
+def read_capped(path: str, limit: int) -> bytes:
+    """A file's bytes, inflated when gzipped, never more than `limit` of them
+    in memory: a bigger page (or a .gz bomb) raises PageTooLarge."""
+    with open(path, "rb") as fh:
+        gzipped = fh.read(2) == b"\x1f\x8b"
+        fh.seek(0)
+        stream: Any = gzip.GzipFile(fileobj=fh) if gzipped else fh
+        raw = stream.read(limit + 1)
+    if len(raw) > limit:
+        raise PageTooLarge(
+            f"larger than {limit} bytes"
+            + (" once decompressed" if gzipped else "")
+            + " (DATELINE_MAX_PAGE_BYTES)"
+        )
+    return bytes(raw)
+
+
 def read_page(item: LocalInput, source: SourceConfig) -> Page:
-    raw = Path(item.path).read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
+    raw = read_capped(item.path, settings.MAX_PAGE_BYTES)
     return Page(
         url=item.url,
         final_url=item.url,

@@ -557,3 +557,47 @@ def test_secrets_in_urls_are_never_printed_logged_or_stored(
         assert proc.returncode == 1 and f"unknown scheme '{scheme}'" in proc.stderr
         assert "postgresql://" in proc.stderr and "hunter2" not in proc.stderr
     assert not list(REPO_ROOT.glob("mysql*")) and not list(REPO_ROOT.glob("postgres*"))
+
+
+def test_a_gz_bomb_is_too_large_in_bounded_memory(
+    demo_site: Site, tmp_path: Path, run: Any, dateline_env: dict
+) -> None:
+    """Issue 15, point 6: a local .html.gz inflates no further than the page
+    budget: extract says too_large, ingest skips it with a warning, enqueues
+    the good page beside it and exits 1. (A 1 GB bomb: 1 MB compressed.)"""
+    import os
+    import subprocess
+    import zlib
+
+    from tests.harness import run_dateline
+
+    bomb = tmp_path / "bomb.html.gz"
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    with bomb.open("wb") as out:
+        chunk = b"<p>" + b"a" * (1 << 20)
+        for _ in range(1024):
+            out.write(packer.compress(chunk))
+        out.write(packer.flush())
+    good = tmp_path / "good.html"
+    good.write_bytes(demo_site.pages[courier_url(seed_story())][1])
+    env = {**dateline_env, "DATELINE_MAX_PAGE_BYTES": str(4 << 20)}
+    from tests.harness import BIN
+
+    child = subprocess.Popen(
+        [str(BIN / "dateline"), "extract", str(bomb), str(good), "--source",
+         "demo-courier"],
+        env=env, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    out = child.stdout.read() if child.stdout else ""
+    _, status, usage = os.wait4(child.pid, 0)
+    assert status == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["status"] for r in rows] == ["too_large", "ok"]
+    assert "larger than 4194304 bytes once decompressed" in rows[0]["error"]
+    assert usage.ru_maxrss < 600 * 1024  # KiB: far from the bomb's 1 GiB
+    ingest = run_dateline(
+        env, "ingest", str(bomb), str(good), "--source", "demo-courier", check=False
+    )
+    assert ingest.returncode == 1
+    assert f"skipped {bomb}: larger than" in ingest.stderr
+    assert "1 page(s) enqueued" in ingest.stderr

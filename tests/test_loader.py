@@ -233,3 +233,35 @@ def test_a_source_id_that_could_leave_the_directory_is_refused(
 def test_ids_with_dots_and_underscores_are_fine(tmp_path: Path) -> None:
     write(tmp_path, GOOD, "news.example_1-de")
     assert load_source("news.example_1-de", tmp_path).source_id == "news.example_1-de"
+
+
+def test_article_patterns_cannot_stall_a_crawl(tmp_path: Path) -> None:
+    """Issue 15, point 6: `(a+)+$` backtracks for minutes in Python's `re` on
+    a 40-character link; patterns run on RE2, in time linear in the URL. (The
+    bound checked is a liveness margin of 10 s for what takes microseconds.)"""
+    import threading
+
+    path = write(
+        tmp_path,
+        GOOD + 'sections = ["https://example.com/news"]\n'
+        '[articles]\nallow = ["(a+)+$"]\ndeny = ["(x|x)*y"]\n',
+    )
+    cfg = load_source_file(path)
+    verdicts: list[bool] = []
+    links = ["https://example.com/" + "a" * 40 + "!", "https://example.com/" + "x" * 40]
+    worker = threading.Thread(
+        target=lambda: verdicts.extend(cfg.is_article_url(u) for u in links),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(timeout=10)
+    assert verdicts == [False, False]
+
+
+def test_a_pattern_re2_cannot_run_is_refused_with_the_key(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        GOOD + '[articles]\nallow = ["/(?=news)news/"]\n',
+    )
+    with pytest.raises(ConfigError, match="key 'articles.allow'.*RE2 syntax"):
+        load_source_file(path)

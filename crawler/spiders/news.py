@@ -9,7 +9,6 @@ as a `Page`. Nothing is parsed here beyond discovery: extraction is the workers'
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -40,9 +39,9 @@ class NewsSpider(Spider):
             raise ValueError("the news spider needs a source: -a source=<source_id>")
         self.cfg: SourceConfig = load_source(source)
         self.allowed_domains = list(self.cfg.allowed_domains)
-        self.article_links = LinkExtractor(
-            allow=self.cfg.article_allow, deny=self.cfg.article_deny
-        )
+        # patterns are matched by RE2 (config.source.url_patterns), not by the
+        # extractor's backtracking `re`
+        self.article_links = LinkExtractor()
         self.requested = 0  # article requests issued, against limits.max_pages
         self.listed: set[str] = set()  # page keys met in this crawl's listings
         self.frontier: Frontier | None = None  # none: every listed URL is fetched
@@ -218,7 +217,11 @@ class NewsSpider(Spider):
                 "%s %s: section page is not text", self.cfg.source_id, response.url
             )
             return
-        urls = [link.url for link in self.article_links.extract_links(response)]
+        urls = [
+            link.url
+            for link in self.article_links.extract_links(response)
+            if self.cfg.is_article_url(link.url)
+        ]
         for request in await self._article_requests(urls, f"section {response.url}"):
             yield request
 
@@ -250,9 +253,7 @@ class NewsSpider(Spider):
             if not self.cfg.is_fetchable(url):
                 self._inc("urls_refused")  # non-HTTP, or an internal address
                 continue
-            if not self.cfg.is_on_domain(url) or any(
-                re.search(p, url) for p in self.cfg.article_deny
-            ):
+            if not self.cfg.is_on_domain(url) or self.cfg.is_denied(url):
                 continue
             key = page_key(url, self.cfg)
             if key not in self.listed:  # a feed and a section may list one article
