@@ -114,16 +114,18 @@ def dateline_date(parsed: ParsedDateline | None, reference: date) -> date | None
 
 
 def resolve_dateline(
-    parsed: ParsedDateline, day: date | None, source: SourceConfig
+    parsed: ParsedDateline, day: date | None, source: SourceConfig | str | None
 ) -> Dateline:
+    """A parsed dateline with its place resolved; `source` (a source, or the
+    country it publishes in) breaks ties between places of one name."""
     place = place_name(parsed.place_raw)
+    country = (
+        country_of_timezone(source.timezone)
+        if isinstance(source, SourceConfig)
+        else source
+    )
     found = (
-        resolve_place(
-            place,
-            parsed.region,
-            parsed.agency_country,
-            country_of_timezone(source.timezone),
-        )
+        resolve_place(place, parsed.region, parsed.agency_country, country)
         if place
         else None
     )
