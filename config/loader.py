@@ -7,7 +7,6 @@ Every key is checked; an error names the file, the key and what was expected.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -17,18 +16,15 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from config.paths import (
+    ConfigError,
+    check_source_id,
+    sources_dir,
+)
 from config.source import AUTO_TIMEZONE, Limits, SourceConfig, url_patterns
 
-SOURCES_DIR = Path(__file__).resolve().parent / "sources"
-# A source id names a file under the sources directory and travels in jobs,
-# manifests and archives' mappings: nothing in it may lead out of that directory.
-SOURCE_ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 DATE_ORDERS = ("DMY", "MDY", "YMD")
-
-
-class ConfigError(ValueError):
-    """A source file is missing, unreadable or holds a bad value."""
 
 
 REQUIRED: Any = object()  # a key's default when it has none: it must be given
@@ -300,30 +296,12 @@ def load_source_file(path: Path) -> SourceConfig:
     return parse_source(path, data)
 
 
-def sources_dir() -> Path:
-    return Path(os.environ.get("DATELINE_SOURCES_DIR") or SOURCES_DIR)
-
-
 def load_sources(directory: Path | None = None) -> dict[str, SourceConfig]:
     """Every source in `directory` (default: DATELINE_SOURCES_DIR or config/sources)."""
     directory = directory or sources_dir()
     if not directory.is_dir():
         raise ConfigError(f"{directory}: no such sources directory")
     return {p.stem: load_source_file(p) for p in sorted(directory.glob("*.toml"))}
-
-
-def check_source_id(source_id: Any, where: str = "source id") -> str:
-    """The id itself, or a ConfigError saying what an id may hold."""
-    if (
-        not isinstance(source_id, str)
-        or not SOURCE_ID_RE.fullmatch(source_id)
-        or ".." in source_id
-    ):
-        raise ConfigError(
-            f"{where}: {source_id!r} is not a source id (lower-case letters, "
-            "digits, '.', '_' and '-', starting with a letter or digit, no '..')"
-        )
-    return source_id
 
 
 def load_source(source_id: str, directory: Path | None = None) -> SourceConfig:

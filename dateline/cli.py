@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import re
 import sys
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from redis.exceptions import RedisError
 
+import dateline
 from config.loader import ConfigError, load_sources
+from dateline.logs import configure_logging
 from dateline.private_redis import RedisUnavailable
 from dateline.runtime import UsageError
 from workers import settings
@@ -26,7 +28,8 @@ from workers.store import StoreUnavailable
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _configure_logging(args)
+    configure_logging(args)
+    settings.use_urls(args.redis_url, args.database_url)
     try:
         return int(_command(args.run)(args) or 0)
     except (ConfigError, RedisUnavailable, StoreUnavailable, UsageError) as exc:
@@ -51,11 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
             "`dateline doctor` checks a set-up; `dateline COMMAND -h` for each."
         ),
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    parser.add_argument(
+        "--version", action="version", version=f"dateline {dateline.__version__}"
+    )
+    _add_common(parser, argparse.SUPPRESS)
+    parser.set_defaults(verbose=False, redis_url=None, database_url=None)
+    common = argparse.ArgumentParser(add_help=False)
+    _add_common(common, argparse.SUPPRESS)  # after the command too: `status -v`
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     def command(name: str, run: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(
+            name, help=help_text, description=help_text, parents=[common]
+        )
         p.set_defaults(run=run)
         return p
 
@@ -63,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "crawl", "crawl:cmd_crawl", "crawl sources and enqueue their new articles"
     )
-    p.add_argument("source_ids", nargs="*", metavar="SOURCE_ID")
+    p.add_argument(
+        "source_ids", nargs="*", metavar="SOURCE_ID", help="sources, as `sources` lists"
+    )
     p.add_argument("--all", action="store_true", help="every enabled source")
     p.add_argument("--log-file", help="also write the log to this file")
     p.add_argument("--json", action="store_true", help="one JSON summary per source")
@@ -71,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", "--workers", type=int, default=2, help="processes (default 2)")
     p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     p = command("status", "operate:cmd_status", "queue and storage counts")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="one JSON object")
     p.add_argument(
         "--watch",
         action="store_true",
@@ -84,11 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
         "failed", "operate:cmd_failed", "list failed jobs: source, URL, stage, error"
     )
     _add_failed_filters(p)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="a JSON list of failed jobs")
     p = command(
         "requeue", "operate:cmd_requeue", "re-queue failed jobs by id or filter"
     )
-    p.add_argument("job_ids", nargs="*", metavar="JOB_ID")
+    p.add_argument(
+        "job_ids", nargs="*", metavar="JOB_ID", help="failed jobs, as `failed` lists"
+    )
     p.add_argument("--all", action="store_true", help="every failed job")
     _add_failed_filters(p)
     p.add_argument("--dry-run", action="store_true", help="list, do not re-queue")
@@ -108,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--min-size", type=int, default=2, help="smallest cluster shown")
     p.add_argument("--source", help="only clusters this source is part of")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="a JSON list of clusters")
     p = command("dedupe", "records:cmd_dedupe", "maintain the shared dedupe index")
     p.add_argument(
         "action",
@@ -120,16 +135,31 @@ def build_parser() -> argparse.ArgumentParser:
         "records:cmd_db",
         "upgrade: create or migrate the schema; adopt: make Redis serve this database",
     )
-    p.add_argument("action", choices=["upgrade", "adopt"])
+    p.add_argument(
+        "action",
+        choices=["upgrade", "adopt"],
+        help="upgrade: the schema to this version; adopt: rebuild Redis's marks",
+    )
     command("doctor", "doctor:cmd_doctor", "check the set-up: one line a check")
     p = command("show", "records:cmd_show", "print one stored record")
-    p.add_argument("article_id")
+    p.add_argument("article_id", help="a record's article_id, as export prints it")
     p = command(
         "extract",
         "local:cmd_extract",
         "extract and normalize local HTML files; print one JSON record each",
     )
     _add_local_inputs(p)
+    p.add_argument(
+        "--fetch",
+        action="store_true",
+        help="PATHs are URLs: fetch each with the crawler's rules (no internal "
+        "addresses; robots.txt aside) and extract it",
+    )
+    p.add_argument(
+        "--allow-private-hosts",
+        action="store_true",
+        help="with --fetch: the URLs' own hosts may be internal (a local site)",
+    )
     p.add_argument("--url", help="the URL the files were fetched from")
     p.add_argument("--fetched-at", help="ISO time of the fetch (default: now)")
     p = command(
@@ -139,8 +169,38 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "demo", "demo:cmd_demo", "crawl the bundled offline demo site end to end"
     )
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument(
+        "--workers", type=int, default=2, help="worker processes (default 2)"
+    )
+    command(
+        "init",
+        "home:cmd_init",
+        "start a Dateline home here: config/sources/ with an example, .env.example",
+    )
     return parser
+
+
+def _add_common(p: argparse.ArgumentParser, default: Any) -> None:
+    """Options every command takes, before or after its name."""
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="log more: debug lines and whole tracebacks",
+    )
+    p.add_argument(
+        "--redis-url",
+        metavar="URL",
+        default=default,
+        help="Redis to use (default: DATELINE_REDIS_URL, else a private one)",
+    )
+    p.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=default,
+        help="database to use (default: DATELINE_DATABASE_URL, else var/'s SQLite)",
+    )
 
 
 def _command(run: str) -> Callable[[argparse.Namespace], int | None]:
@@ -167,97 +227,16 @@ def _add_failed_filters(p: argparse.ArgumentParser) -> None:
 
 
 def _add_local_inputs(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="HTML files (.gz too); for ingest also WARC files; '-': standard input",
+    )
     p.add_argument(
         "--manifest", help="JSON lines of {path, url, fetched_at?, source_id?}"
     )
     p.add_argument("--source", help="source id whose languages and timezone apply")
-
-
-def _configure_logging(args: argparse.Namespace) -> None:
-    level = logging.DEBUG if args.verbose else logging.WARNING
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
-    )
-    logging.getLogger("dateline.progress").setLevel(logging.INFO)
-    if not args.verbose:
-        # trafilatura warns of every fallback it tries; the record says the outcome.
-        for name in ("trafilatura", "htmldate", "readability", "psycopg.pool"):
-            logging.getLogger(name).setLevel(logging.ERROR)
-        # The console without -v: one line a failure, no traceback (a failed
-        # job's, a crawl's), no Scrapy chatter, no line per failed download (the
-        # crawl's summary counts them). The log file keeps every record whole.
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(_console_worthy)
-            if not sys.stderr.isatty():  # cron mails stderr: problems only
-                handler.addFilter(_not_progress)
-            handler.setFormatter(
-                OneLineFormatter(handler.formatter._fmt, "%H:%M:%S")  # type: ignore[union-attr]
-            )
-    for handler in logging.getLogger().handlers:  # after the filters reading
-        handler.addFilter(_mask_secrets)  # a record's unformatted message
-    if getattr(args, "log_file", None):
-        handler = logging.FileHandler(args.log_file)
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        )
-        handler.addFilter(_mask_secrets)
-        logging.getLogger().addHandler(handler)
-
-
-def _mask_secrets(record: logging.LogRecord) -> bool:
-    """Every record, to any handler, with passwords and tokens masked: in its
-    message, and in its traceback (a driver's error may quote a URL)."""
-    if getattr(record, "_masked", False):
-        return True
-    record.msg, record.args = settings.masked(record.getMessage()), ()
-    if record.exc_info and not record.exc_text:
-        record.exc_text = logging.Formatter().formatException(record.exc_info)
-    if record.exc_text:
-        record.exc_text = settings.masked(record.exc_text)
-    record._masked = True
-    return True
-
-
-class OneLineFormatter(logging.Formatter):
-    """A record as one line: a traceback, attached or inside the message (RQ
-    puts a failed job's there), is cut to the line that says what raised."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        saved = record.exc_info, record.exc_text, record.stack_info
-        raised = ""
-        if record.exc_info and record.exc_info[1] is not None:
-            error = settings.masked(str(record.exc_info[1]))
-            raised = f" ({type(record.exc_info[1]).__name__}: {error})"
-        record.exc_info, record.exc_text, record.stack_info = None, None, None
-        try:
-            text = super().format(record)
-        finally:
-            record.exc_info, record.exc_text, record.stack_info = saved
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        if len(lines) > 1 and any("Traceback (most recent call" in ln for ln in lines):
-            text = f"{lines[0]} {lines[-1].strip()}"
-        return " ".join(text.split("\n")) + raised
-
-
-def _not_progress(record: logging.LogRecord) -> bool:
-    return record.name != "dateline.progress" or record.levelno > logging.INFO
-
-
-def _console_worthy(record: logging.LogRecord) -> bool:
-    from scrapy.logformatter import DOWNLOADERRORMSG_LONG, DOWNLOADERRORMSG_SHORT
-
-    if record.name.startswith(("scrapy", "twisted", "py.warnings")):
-        if record.levelno < logging.WARNING:
-            return False
-        if record.name.startswith("scrapy.downloadermiddlewares") or record.msg in (
-            DOWNLOADERRORMSG_LONG,
-            DOWNLOADERRORMSG_SHORT,
-        ):
-            return False  # a failed download: counted in the crawl's summary
-    return True
 
 
 def cmd_sources(args: argparse.Namespace) -> int:

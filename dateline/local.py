@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -34,11 +35,24 @@ class LocalInput:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    """One JSON record per input; exit 1 when no input could be read at all."""
     sources = _Sources(args.source)
-    for item in _inputs(args):
-        record = extract_local(item, sources.get(item.source_id))
+    if args.fetch:
+        from dateline.fetch import fetch_pages
+
+        results = fetch_pages(args.paths, sources.get(None), args.allow_private_hosts)
+        records = [
+            extract_page(page, sources.get(None)) if page else failure
+            for page, failure in results
+        ]
+    else:
+        records = [
+            extract_local(item, sources.get(item.source_id)) for item in _inputs(args)
+        ]
+    for record in records:
         print(json.dumps(record, ensure_ascii=False), flush=False)
-    return 0
+    unread = [r for r in records if r["status"] in ("error", "too_large")]
+    return 1 if records and len(unread) == len(records) else 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -108,12 +122,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
     """One input -> {"input", "status", ...record fields} or an error message."""
-    from workers.models import SkippedPage, declared_record
-    from workers.stages import prepare_article
-
     try:
         page = read_page(item, source)
-        prepared = prepare_article(page, source)
     except PageTooLarge as exc:
         return {
             "input": item.path,
@@ -121,6 +131,26 @@ def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
             "status": "too_large",
             "error": str(exc),
         }
+    except Exception as exc:  # one bad file must not stop a batch of thousands
+        return {
+            "input": item.path,
+            "url": item.url,
+            "status": "error",
+            "error": f"{type(exc).__name__}: {exc}",
+        }
+    return extract_page(page, source, item.path)
+
+
+def extract_page(
+    page: Page, source: SourceConfig, name: str | None = None
+) -> dict[str, Any]:
+    """One page -> {"input", "status", ...record fields} or an error message."""
+    from workers.models import SkippedPage, declared_record
+    from workers.stages import prepare_article
+
+    item = LocalInput(name or page.url, page.url, page.fetched_at, None)
+    try:
+        prepared = prepare_article(page, source)
     except Exception as exc:  # one bad file must not stop a batch of thousands
         return {
             "input": item.path,
@@ -145,11 +175,18 @@ class PageTooLarge(ValueError):
 def read_capped(path: str, limit: int) -> bytes:
     """A file's bytes, inflated when gzipped, never more than `limit` of them
     in memory: a bigger page (or a .gz bomb) raises PageTooLarge."""
-    with open(path, "rb") as fh:
-        gzipped = fh.read(2) == b"\x1f\x8b"
-        fh.seek(0)
-        stream: Any = gzip.GzipFile(fileobj=fh) if gzipped else fh
-        raw = stream.read(limit + 1)
+    if path == "-":  # standard input
+        head = sys.stdin.buffer.read(limit + 1)
+        gzipped = head[:2] == b"\x1f\x8b"
+        raw = (
+            gzip.GzipFile(fileobj=io.BytesIO(head)).read(limit + 1) if gzipped else head
+        )
+    else:
+        with open(path, "rb") as fh:
+            gzipped = fh.read(2) == b"\x1f\x8b"
+            fh.seek(0)
+            stream: Any = gzip.GzipFile(fileobj=fh) if gzipped else fh
+            raw = stream.read(limit + 1)
     if len(raw) > limit:
         raise PageTooLarge(
             f"larger than {limit} bytes"
@@ -199,8 +236,21 @@ def read_manifest(path: Path) -> Iterator[LocalInput]:
 def _inputs(args: argparse.Namespace) -> list[LocalInput]:
     fetched_at = _fetched_at(getattr(args, "fetched_at", None))
     url = getattr(args, "url", None)
+    for path in args.paths:
+        if path.startswith(("http://", "https://")) and not Path(path).exists():
+            raise UsageError(f"{path} is a URL: `dateline extract --fetch URL`")
     items = [
-        LocalInput(path, url or Path(path).resolve().as_uri(), fetched_at, None)
+        LocalInput(
+            path,
+            url
+            or (
+                "http://localhost/stdin"
+                if path == "-"
+                else Path(path).resolve().as_uri()
+            ),
+            fetched_at,
+            None,
+        )
         for path in args.paths
     ]
     if args.manifest:
@@ -211,6 +261,10 @@ def _inputs(args: argparse.Namespace) -> list[LocalInput]:
     if not items:
         raise UsageError("give PATHs or --manifest")
     return items
+
+
+def _file_url(path: str) -> str:
+    return "http://localhost/stdin" if path == "-" else Path(path).resolve().as_uri()
 
 
 def _fetched_at(text: str | None) -> datetime:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from redis import Redis
 
-from config.loader import SOURCES_DIR, load_source
+from config.loader import load_source
+from config.paths import SOURCES_DIR
 from config.source import adhoc_source
 from dateline.demo.server import SiteHandler, serve
 from dateline.demo.site import Site

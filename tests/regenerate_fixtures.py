@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from config.loader import SOURCES_DIR, load_sources
+from config.loader import load_sources
+from config.paths import SOURCES_DIR
 from dateline.demo.site import Site, courier_url
 from dateline.demo.stories import seed_story
 from dateline.local import LocalInput, extract_local

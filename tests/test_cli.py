@@ -417,7 +417,7 @@ def test_failed_names_whole_job_failures_in_words(
 
 def test_whole_job_causes_read_as_rq_writes_them() -> None:
     """The strings are RQ 3's own (worker_classes.py, registry.py, timeouts.py)."""
-    from dateline.operate import whole_job_cause
+    from dateline.failures import whole_job_cause
 
     assert (
         whole_job_cause(

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from config.loader import SOURCES_DIR, load_sources
+from config.loader import load_sources
+from config.paths import SOURCES_DIR
 from tests.regenerate_fixtures import FIXTURES, record_for
 
 SOURCES = sorted(load_sources(SOURCES_DIR))

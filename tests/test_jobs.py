@@ -12,7 +12,7 @@ from rq.serializers import JSONSerializer
 
 from dateline.demo.site import Site, courier_url
 from dateline.demo.stories import SEED_TITLE, seed_story
-from dateline.operate import failed_jobs, requeue, traceback_of
+from dateline.failures import failed_jobs, requeue, traceback_of
 from dateline.work import DatelineWorker
 from tests.harness import demo_page, huge_page
 from workers import jobs, keys, settings

@@ -7,7 +7,8 @@ import urllib.request
 
 import pytest
 
-from config.loader import SOURCES_DIR, load_sources
+from config.loader import load_sources
+from config.paths import SOURCES_DIR
 from crawler.listings import feed_entries, gunzip, sitemap_entries, xml_root
 
 pytestmark = pytest.mark.live

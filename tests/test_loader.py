@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from config.loader import (
-    SOURCES_DIR,
     ConfigError,
     load_source,
     load_source_file,
     load_sources,
 )
+from config.paths import SOURCES_DIR
 
 GOOD = """
 name = "Example"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from typing import Any
+
+from config.paths import dateline_home
 
 # A URL's password: "scheme://user:" then anything up to the last "@" before a
 # space or quote (a raw password may hold "/", ":" or "@").
@@ -43,16 +44,25 @@ def _int(name: str, default: int) -> int:
         ) from None
 
 
-# Where var/ (database, private Redis, logs) lives: the checkout unless told.
-HOME = Path(os.environ.get("DATELINE_HOME") or Path(__file__).resolve().parents[1])
+HOME = dateline_home()
 VAR_DIR = HOME / "var"
 
 
-def _url(name: str, default: str | None, schemes: tuple[str, ...], other: str) -> Any:
-    """An environment URL whose scheme is one we know, else one line naming the
-    known ones (a `mysql://` taken for a file name would make directories of
-    its password)."""
-    value = os.environ.get(name) or default
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+DATABASE_SCHEMES = ("postgresql://", "postgres://", "sqlite:///")
+
+
+def _url(
+    name: str,
+    default: str | None,
+    schemes: tuple[str, ...],
+    other: str,
+    given: str | None = None,
+) -> Any:
+    """A URL (given, else from the environment) whose scheme is one we know,
+    else one line naming the known ones (a `mysql://` taken for a file name
+    would make directories of its password)."""
+    value = given or os.environ.get(name) or default
     if value and "://" in value and not value.startswith(schemes):
         raise SystemExit(
             f"dateline: error: {name}: unknown scheme "
@@ -62,13 +72,28 @@ def _url(name: str, default: str | None, schemes: tuple[str, ...], other: str) -
 
 
 # Unset: the commands start (or reuse) a private redis-server under var/redis.
-REDIS_URL = _url("DATELINE_REDIS_URL", None, ("redis://", "rediss://", "unix://"), "")
+REDIS_URL = _url("DATELINE_REDIS_URL", None, REDIS_SCHEMES, "")
 DATABASE_URL: str = _url(
     "DATELINE_DATABASE_URL",
     str(VAR_DIR / "dateline.sqlite3"),
-    ("postgresql://", "postgres://", "sqlite:///"),
+    DATABASE_SCHEMES,
     ", or a file path for SQLite",
 )
+
+
+def use_urls(redis: str | None = None, database: str | None = None) -> None:
+    """`--redis-url` and `--database-url`: as the variables would, for this
+    process and those it starts."""
+    global REDIS_URL, DATABASE_URL
+    if redis:
+        REDIS_URL = _url("--redis-url", None, REDIS_SCHEMES, "", redis)
+        os.environ["DATELINE_REDIS_URL"] = redis
+    if database:
+        DATABASE_URL = _url(
+            "--database-url", None, DATABASE_SCHEMES, ", or a file path", database
+        )
+        os.environ["DATELINE_DATABASE_URL"] = database
+
 
 QUEUE_NAME = os.environ.get("DATELINE_QUEUE") or "ingest"
 JOB_TIMEOUT = _int("DATELINE_JOB_TIMEOUT", 180)  # seconds; a job past it is killed
