@@ -180,6 +180,13 @@ def _disk() -> tuple[bool, str]:
     )
 
 
+def _dashboards() -> tuple[bool, str]:
+    return True, (
+        "jobs are JSON: rq-dashboard --json (with six for 0.9.0), "
+        "rq info --serializer rq.serializers.JSONSerializer"
+    )
+
+
 CHECKS: list[tuple[str, Callable[[], tuple[bool, str]]]] = [
     ("redis", _reachable),
     ("redis settings", _redis_settings),
@@ -191,4 +198,5 @@ CHECKS: list[tuple[str, Callable[[], tuple[bool, str]]]] = [
     ("retries", _retries),
     ("recorded URLs", _recorded),
     ("disk", _disk),
+    ("dashboards", _dashboards),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -72,7 +73,10 @@ def _watch(interval: float) -> int:
             for job in failed_jobs(connect_redis(), settings.QUEUE_NAME):
                 reason = f"{job.stage or '-'}: {job.error[:70]}"
                 failures[reason] = failures.get(reason, 0) + 1
-            sys.stdout.write("\x1b[H\x1b[2J")  # home, clear: redraw in place
+            if sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
+                sys.stdout.write("\x1b[H\x1b[2J")  # home, clear: redraw in place
+            else:  # a pipe or a log file: plain reports one after another
+                print("-" * 72)
             print(
                 f"dateline status, every {interval:g} s (Ctrl-C to stop)   "
                 f"{datetime.now():%H:%M:%S}"

@@ -203,7 +203,8 @@ def test_status_watch_redraws_until_interrupted(dateline_env: dict) -> None:
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
-    assert out.count("\x1b[H\x1b[2J") >= 2 and "pages/min" in out
+    # issue 16, point 8: off a terminal, plain text: no escape codes
+    assert "\x1b" not in out and out.count("-" * 72) >= 2 and "pages/min" in out
 
 
 def test_ingest_a_warc_file_with_its_dates(
@@ -366,7 +367,8 @@ def test_doctor_is_one_line_a_check_and_fails_on_any_problem(
     env = {**dateline_env, "DATELINE_USER_AGENT": "TestNews/1.0 (+https://t.example)"}
     healthy = run_dateline(env, "doctor")
     lines = healthy.stdout.splitlines()
-    assert len(lines) == 10 and all(line.startswith("ok") for line in lines), lines
+    assert len(lines) == 11 and all(line.startswith("ok") for line in lines), lines
+    assert "rq-dashboard --json" in healthy.stdout  # issue 16, point 9
     assert "ok    redis access: loopback only" in healthy.stdout  # issue 15
     # the placeholder contact, a broken source file, a Redis of another database
     (sources_dir / "broken.toml").write_text('name = "x"\nfeeds = ["not a url"]\n')
