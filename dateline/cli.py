@@ -107,7 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="every failed job")
     _add_failed_filters(p)
     p.add_argument("--dry-run", action="store_true", help="list, do not re-queue")
-    p = command("export", "records:cmd_export", "write stored records as JSON lines")
+    p = command(
+        "export",
+        "records:cmd_export",
+        "write stored records as JSON lines, CSV or Parquet",
+    )
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.add_argument("--source", help="only this source")
     p.add_argument(
@@ -115,6 +119,22 @@ def build_parser() -> argparse.ArgumentParser:
         type=duration,
         metavar="DURATION",
         help="only records stored or updated in the last DURATION (6h, 2d)",
+    )
+    p.add_argument(
+        "--until",
+        type=duration,
+        metavar="DURATION",
+        help="only records stored or updated more than DURATION ago",
+    )
+    p.add_argument("--language", help="only records in this language (ISO 639-1)")
+    p.add_argument("--originals-only", action="store_true", help="leave out duplicates")
+    p.add_argument(
+        "--format",
+        choices=["jsonl", "csv", "parquet"],
+        help="jsonl (default; or from -o's suffix), csv, or parquet (needs pyarrow)",
+    )
+    p.add_argument(
+        "--fields", metavar="A,B", help="only these record fields, in this order"
     )
     p = command(
         "clusters",

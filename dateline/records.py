@@ -16,29 +16,48 @@ from workers import settings
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from dateline import exports
+
+    fmt = args.format or next(
+        (f for f in ("parquet", "csv") if (args.output or "").endswith("." + f)),
+        "jsonl",
+    )
+    if fmt == "parquet" and not args.output:
+        raise UsageError("--format parquet writes a file: give -o FILE.parquet")
+    chosen = exports.fields(args.fields)
+    now = datetime.now(UTC)
     store = open_db()
-    check_source_filter(args.source, lambda: store.counts()["per_source"])
-    count = 0
-    with _output(args.output) as out:
-        # "--since 0s" is now: nothing yet, not everything
-        since = datetime.now(UTC) - args.since if args.since is not None else None
-        for record in store.iter_records(args.source, since):
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            count += 1
-    store.close()
+    records: Any = iter(())
+    try:
+        check_source_filter(args.source, lambda: store.counts()["per_source"])
+        records = store.iter_records(
+            args.source,
+            # "--since 0s" is now: nothing yet, not everything
+            now - args.since if args.since is not None else None,
+            now - args.until if args.until is not None else None,
+            args.language,
+            args.originals_only,
+        )
+        with _output(args.output, binary=fmt == "parquet") as out:
+            count = exports.write(records, fmt, out, chosen)
+    finally:
+        if hasattr(records, "close"):
+            records.close()  # a reader gone (`| head`): the cursor first
+        store.close()
     print(
-        f"{count} record(s) exported" + (f" to {args.output}" if args.output else ""),
+        f"{count} record(s) exported"
+        + (f" to {args.output} ({fmt})" if args.output else ""),
         file=sys.stderr,
     )
     return 0
 
 
 @contextmanager
-def _output(path: str | None) -> Iterator[Any]:
+def _output(path: str | None, binary: bool = False) -> Iterator[Any]:
     if not path:
         yield sys.stdout
         return
-    with open(path, "w", encoding="utf-8") as fh:
+    with open(path, "wb") if binary else open(path, "w", encoding="utf-8") as fh:
         yield fh
 
 

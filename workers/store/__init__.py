@@ -38,9 +38,14 @@ class Store(Protocol):
         """Totals and per-source counts of articles, duplicates and skipped pages."""
 
     def iter_records(
-        self, source_id: str | None = None, changed_since: datetime | None = None
+        self,
+        source_id: str | None = None,
+        changed_since: datetime | None = None,
+        changed_until: datetime | None = None,
+        language: str | None = None,
+        originals_only: bool = False,
     ) -> Iterator[dict[str, Any]]:
-        """Stored records (of a source, or changed since a time), oldest first."""
+        """Stored records matching every filter given, oldest first."""
 
     def get_record(self, article_id: str) -> dict[str, Any] | None: ...
 

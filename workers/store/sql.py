@@ -184,10 +184,16 @@ class SqlStore:
         return _totals(per_source)
 
     def iter_records(
-        self, source_id: str | None = None, changed_since: datetime | None = None
+        self,
+        source_id: str | None = None,
+        changed_since: datetime | None = None,
+        changed_until: datetime | None = None,
+        language: str | None = None,
+        originals_only: bool = False,
     ) -> Iterator[dict[str, Any]]:
-        """Records in the order they were stored; those of one source, or stored or
-        updated at or after `changed_since` (an incremental export)."""
+        """Records in the order they were stored; those of one source, stored or
+        updated at or after `changed_since` (an incremental export) and before
+        `changed_until`, in one language, or originals only (no duplicates)."""
         where: list[str] = []
         args: list[Any] = []
         if source_id:
@@ -196,6 +202,14 @@ class SqlStore:
         if changed_since:
             where.append("COALESCE(updated_at, stored_at) >= ?")
             args.append(utc_iso(changed_since))
+        if changed_until:
+            where.append("COALESCE(updated_at, stored_at) < ?")
+            args.append(utc_iso(changed_until))
+        if language:
+            where.append("language = ?")
+            args.append(language)
+        if originals_only:
+            where.append("dup_kind IS NULL")
         sql = f"SELECT {', '.join(COLUMNS)} FROM articles" + (
             " WHERE " + " AND ".join(where) if where else ""
         )
