@@ -23,6 +23,16 @@ from psycopg_pool import ConnectionPool
 
 from workers.store.sql import SqlStore
 
+# PostgreSQL's text search configurations by ISO 639-1 code ('simple' otherwise:
+# words as written, no stemming)
+TS_CONFIGS = {
+    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german",
+    "el": "greek", "en": "english", "es": "spanish", "fi": "finnish",
+    "fr": "french", "hu": "hungarian", "id": "indonesian", "it": "italian",
+    "lt": "lithuanian", "nl": "dutch", "no": "norwegian", "pt": "portuguese",
+    "ro": "romanian", "ru": "russian", "sv": "swedish", "tr": "turkish",
+}  # fmt: skip
+TS_CASES = " ".join(f"WHEN '{code}' THEN '{name}'" for code, name in TS_CONFIGS.items())
 MIGRATIONS = {
     1: [
         """CREATE TABLE IF NOT EXISTS articles (
@@ -78,6 +88,21 @@ MIGRATIONS = {
         )""",
     ],
     2: ["ALTER TABLE articles ADD COLUMN IF NOT EXISTS agencies JSONB"],
+    3: [  # full-text search: a tsvector per record in its language's config,
+        # computed by PostgreSQL on insert and revision (and now, for the
+        # records already there), with a GIN index
+        f"""CREATE OR REPLACE FUNCTION dateline_ts_config(lang TEXT)
+        RETURNS regconfig LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT (CASE lang {TS_CASES} ELSE 'simple' END)::regconfig
+        $$""",
+        """ALTER TABLE articles ADD COLUMN IF NOT EXISTS search tsvector
+        GENERATED ALWAYS AS (
+            setweight(to_tsvector(dateline_ts_config(language),
+                                  COALESCE(title, '')), 'A')
+            || setweight(to_tsvector(dateline_ts_config(language), text), 'B')
+        ) STORED""",
+        "CREATE INDEX IF NOT EXISTS articles_search ON articles USING GIN (search)",
+    ],
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 MIGRATION_LOCK = 7201975  # pg_advisory_xact_lock key: one migrator at a time
@@ -115,6 +140,47 @@ class PostgresStore(SqlStore):
                     conn.execute(statement)
                 conn.execute("INSERT INTO dateline_schema VALUES (%s)", (target,))
         return SCHEMA_VERSION
+
+    def _search(
+        self,
+        query: str,
+        where: list[str],
+        args: list[Any],
+        language: str | None,
+        limit: int,
+    ) -> list[Any]:
+        from workers.store.search import HIT_FIELDS, BadQuery
+
+        if not query.strip():
+            raise BadQuery(f"nothing to search for in {query!r}")
+        # one language's config (the index serves it), or every config's reading
+        # of the words OR'd: each record matches in its own language
+        if language:
+            tsquery, qargs = (
+                "websearch_to_tsquery(dateline_ts_config(?), ?)",
+                [
+                    language,
+                    query,
+                ],
+            )
+        else:
+            configs = sorted({*TS_CONFIGS.values(), "simple"})
+            tsquery = " || ".join(
+                "websearch_to_tsquery(?::regconfig, ?)" for _ in configs
+            )
+            qargs = [v for c in configs for v in (c, query)]
+        sql = (
+            f"SELECT {', '.join('a.' + f for f in HIT_FIELDS)}, hit.rank, "
+            "ts_headline(dateline_ts_config(a.language), a.text, hit.q, "
+            "'MaxWords=30, MinWords=15, StartSel=[, StopSel=]') AS snippet "
+            "FROM (SELECT a.article_id, q.q, ts_rank_cd(a.search, q.q) AS rank "
+            f"FROM articles a, (SELECT {tsquery} AS q) q WHERE a.search @@ q.q"
+            + "".join(f" AND {w}" for w in where)
+            + " ORDER BY rank DESC LIMIT ?) hit "
+            "JOIN articles a USING (article_id) ORDER BY hit.rank DESC"
+        )
+        found: list[Any] = self._execute(sql, (*qargs, *args, limit)).fetchall()
+        return found
 
     def _execute(self, sql: str, args: Any = ()) -> Any:
         sql = _placeholders(sql)

@@ -216,6 +216,45 @@ class SqlStore:
         for row in self._stream(sql + " ORDER BY stored_at, article_id", tuple(args)):
             yield _record(row)
 
+    def search(
+        self,
+        query: str,
+        source_id: str | None = None,
+        since: datetime | None = None,
+        language: str | None = None,
+        limit: int = 20,
+    ) -> list[Any]:
+        """The records matching `query` best first, a cluster's hits folded into
+        one (`workers.store.search`)."""
+        from workers.store.search import Hit, filters, fold
+
+        where, args = filters(source_id, since, language)
+        rows = self._search(query, where, args, language, limit * 5)
+        names = set(Hit.__dataclass_fields__)
+        hits = [
+            Hit(**{k: v for k, v in dict(row).items() if k in names}) for row in rows
+        ]
+        clusters = sorted({h.cluster_id for h in hits if h.cluster_id})
+        sizes = {
+            row["cluster_id"]: row["n"]
+            for row in self._execute(
+                "SELECT cluster_id, COUNT(*) AS n FROM articles WHERE cluster_id IN "
+                f"({', '.join('?' * len(clusters))}) GROUP BY cluster_id",
+                clusters,
+            )
+        } if clusters else {}  # fmt: skip
+        return fold(hits, sizes, limit)
+
+    def _search(
+        self,
+        query: str,
+        where: list[str],
+        args: list[Any],
+        language: str | None,
+        limit: int,
+    ) -> list[Any]:
+        raise NotImplementedError
+
     def _stream(self, sql: str, args: Any = ()) -> Iterator[Any]:
         """Rows of a query that may be large; a backend may stream them."""
         yield from self._execute(sql, args)

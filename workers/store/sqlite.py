@@ -15,7 +15,31 @@ from typing import Any
 
 from workers.store.sql import SqlStore
 
-SCHEMA = """
+# Full-text search over titles and text (`dateline search`): an FTS5 index of the
+# articles table, kept current by triggers on every insert, revision and delete.
+FULL_TEXT = """
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, text, content='articles', content_rowid='rowid',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, text)
+    VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text)
+    VALUES ('delete', old.rowid, old.title, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_update AFTER UPDATE OF title, text ON articles
+BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text)
+    VALUES ('delete', old.rowid, old.title, old.text);
+    INSERT INTO articles_fts (rowid, title, text)
+    VALUES (new.rowid, new.title, new.text);
+END;
+"""
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS articles (
     article_id TEXT PRIMARY KEY,
     source_id TEXT NOT NULL,
@@ -68,7 +92,23 @@ CREATE TABLE IF NOT EXISTS pages (
     recorded_at TEXT NOT NULL
 );
 """
-SCHEMA_VERSION = 4
+    + FULL_TEXT
+)
+SCHEMA_VERSION = 5
+
+
+def statements(script: str) -> list[str]:
+    """A script's statements (a trigger's body holds semicolons of its own)."""
+    found, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                found.append(pending.strip())
+            pending = ""
+    return found
+
+
 # Steps from the version before to each version; SCHEMA above is the latest whole.
 MIGRATIONS = {
     2: [
@@ -86,6 +126,10 @@ MIGRATIONS = {
         "recorded_at TEXT NOT NULL, PRIMARY KEY (article_id, content_hash))",
     ],
     4: ["ALTER TABLE articles ADD COLUMN agencies TEXT"],
+    5: [  # the index built for the records already there
+        *statements(FULL_TEXT),
+        "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')",
+    ],
 }
 
 
@@ -124,9 +168,8 @@ class SQLiteStore(SqlStore):
                 1 if exists else 0
             )
             if version == 0:
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                for statement in statements(SCHEMA):
+                    self.db.execute(statement)
             else:
                 for target in range(version + 1, SCHEMA_VERSION + 1):
                     for statement in MIGRATIONS[target]:
@@ -136,6 +179,28 @@ class SQLiteStore(SqlStore):
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+
+    def _search(
+        self,
+        query: str,
+        where: list[str],
+        args: list[Any],
+        language: str | None,
+        limit: int,
+    ) -> list[Any]:
+        from workers.store.search import HIT_FIELDS, fts5_query
+
+        found: list[Any] = self.db.execute(
+            f"SELECT {', '.join('a.' + f for f in HIT_FIELDS)}, "
+            "snippet(articles_fts, 1, '[', ']', '…', 16) AS snippet, "
+            "-bm25(articles_fts, 5.0, 1.0) AS rank "
+            "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH ?"
+            + "".join(f" AND {w}" for w in where)
+            + " ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT ?",
+            (fts5_query(query), *args, limit),
+        ).fetchall()
+        return found
 
     def _execute(self, sql: str, args: Any = ()) -> Any:
         return self.db.execute(sql, args)
