@@ -136,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fields", metavar="A,B", help="only these record fields, in this order"
     )
+    p.add_argument(
+        "--query", help="only records matching this search (as `dateline search`)"
+    )
     p = command(
         "clusters",
         "records:cmd_clusters",
@@ -161,6 +164,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="upgrade: the schema to this version; adopt: rebuild Redis's marks",
     )
     command("doctor", "doctor:cmd_doctor", "check the set-up: one line a check")
+    p = command(
+        "search",
+        "search:cmd_search",
+        "search stored titles and text: ranked hits, snippets, clusters folded",
+    )
+    p.add_argument(
+        "query",
+        help='words (all required), "a phrase", OR between two; '
+        "stemmed by each record's language on PostgreSQL",
+    )
+    p.add_argument("--source", help="only records of this source")
+    p.add_argument(
+        "--since",
+        type=duration,
+        metavar="DURATION",
+        help="only records stored or updated in the last DURATION (6h, 2d)",
+    )
+    p.add_argument("--language", help="only records in this language (ISO 639-1)")
+    p.add_argument(
+        "--limit", type=int, default=20, help="hits shown, clusters folded (20)"
+    )
+    p.add_argument("--json", action="store_true", help="a JSON list of hits")
     p = command("show", "records:cmd_show", "print one stored record")
     p.add_argument("article_id", help="a record's article_id, as export prints it")
     p = command(

@@ -38,6 +38,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             args.language,
             args.originals_only,
         )
+        if args.query:
+            records = _matching(store, args.query, records)
         with _output(args.output, binary=fmt == "parquet") as out:
             count = exports.write(records, fmt, out, chosen)
     finally:
@@ -50,6 +52,20 @@ def cmd_export(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _matching(store: Any, query: str, records: Any) -> Any:
+    """The records a search finds (copies too: an export is not a result page),
+    in export's order."""
+    from workers.store.search import BadQuery
+
+    try:
+        hits = store.search(query, limit=1_000_000)
+    except BadQuery as exc:
+        raise UsageError(str(exc)) from None
+    wanted = {h.article_id for h in hits}
+    wanted |= {c["article_id"] for h in hits for c in h.copies}
+    return (r for r in records if r["article_id"] in wanted)
 
 
 @contextmanager

@@ -179,7 +179,7 @@ class PostgresStore(SqlStore):
             + " ORDER BY rank DESC LIMIT ?) hit "
             "JOIN articles a USING (article_id) ORDER BY hit.rank DESC"
         )
-        found: list[Any] = self._execute(sql, (*qargs, *args, limit)).fetchall()
+        found: list[Any] = list(self._execute(sql, (*qargs, *args, limit)))
         return found
 
     def _execute(self, sql: str, args: Any = ()) -> Any:
