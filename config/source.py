@@ -57,6 +57,7 @@ class SourceConfig:
     allow_private_hosts: bool = False  # crawl loopback/private addresses (the demo)
     limits: Limits = field(default_factory=Limits)
     path: str = ""
+    adhoc: bool = False  # made up for pages no source file covers (a back-fill)
 
     def is_article_url(self, url: str) -> bool:
         """True when `url` matches an allow pattern (or there are none) and no deny."""
@@ -98,12 +99,25 @@ def adhoc_source(source_id: str = "local") -> SourceConfig:
     read in the zone of each page's country-code domain (UTC for .com)."""
     return SourceConfig(
         source_id=source_id,
-        name="Local files",
+        name="Local files" if source_id == "local" else source_id,
         homepage="http://localhost/",
         allowed_domains=(),
         languages=("en",),
         timezone=AUTO_TIMEZONE,
+        adhoc=True,
     )
+
+
+def domain_source_id(url: str) -> str | None:
+    """The id an unconfigured site gets: its registered domain (`bbc.co.uk` for
+    www.bbc.co.uk, by the public suffix list), or its host when it has none."""
+    from tld import get_fld
+
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if not host:
+        return None
+    found = get_fld(url, fail_silently=True) or host
+    return found.lower()
 
 
 @functools.lru_cache(maxsize=256)

@@ -211,6 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
         "ingest", "local:cmd_ingest", "enqueue local HTML files as if just fetched"
     )
     _add_local_inputs(p)
+    p.add_argument(
+        "--any-source",
+        action="store_true",
+        help="WARC pages of domains no source covers get a source of their own, "
+        "named by the registered domain (example.co.uk)",
+    )
     p = command(
         "demo", "demo:cmd_demo", "crawl the bundled offline demo site end to end"
     )

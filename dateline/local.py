@@ -11,7 +11,9 @@ import argparse
 import gzip
 import io
 import json
+import logging
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from config.loader import load_source, load_sources
-from config.source import SourceConfig, adhoc_source
+from config.paths import SOURCE_ID_RE
+from config.source import SourceConfig, adhoc_source, domain_source_id
 from dateline.runtime import UsageError, check_pair, connect_redis
 from workers import settings
 from workers.models import Page, parse_utc
@@ -67,6 +70,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     warc = WarcCounts()
     configured: list[SourceConfig] = []  # read once, at the first WARC
     unread: list[str] = []  # pages too large or broken: said, and the exit says so
+    progress = _Progress()
     for item in _inputs(args):
         try:
             if is_warc(item.path):
@@ -74,7 +78,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 configured = configured or list(load_sources().values())
                 pages: Iterator[Page] = read_warc(
                     item.path,
-                    _by_domain(configured, fallback),
+                    _by_domain(configured, fallback, args.any_source),
                     warc,
                     settings.MAX_PAGE_BYTES,
                 )
@@ -94,6 +98,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                     unread.append(item.path)
                     continue
             for page in pages:
+                progress.tick(item.path, warc)
                 batch.append(page)
                 if len(batch) >= 200:
                     count += queue.enqueue(batch, force=True)
@@ -263,6 +268,27 @@ def _inputs(args: argparse.Namespace) -> list[LocalInput]:
     return items
 
 
+class _Progress:
+    """A line every few seconds on a long archive: pages, megabytes, pages/s."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self.every, self.started = every, time.monotonic()
+        self.last = self.started
+
+    def tick(self, path: str, warc: Any) -> None:
+        now = time.monotonic()
+        if now - self.last < self.every:
+            return
+        self.last = now
+        logging.getLogger("dateline.progress").info(
+            "%s: %d pages, %.0f MB read, %.0f pages/s",
+            path,
+            warc.pages,
+            warc.position / 1e6,
+            warc.pages / max(now - self.started, 1e-9),
+        )
+
+
 def _file_url(path: str) -> str:
     return "http://localhost/stdin" if path == "-" else Path(path).resolve().as_uri()
 
@@ -298,14 +324,25 @@ class _Sources:
 
 
 def _by_domain(
-    configured: list[SourceConfig], fallback: SourceConfig | None
+    configured: list[SourceConfig],
+    fallback: SourceConfig | None,
+    any_source: bool = False,
 ) -> Callable[[str], SourceConfig | None]:
-    """URL -> the configured source whose domains hold it, else `fallback`."""
+    """URL -> the configured source whose domains hold it, else `fallback`, else
+    (with `any_source`) a source made up for its registered domain."""
+    made: dict[str, SourceConfig] = {}
 
     def pick(url: str) -> SourceConfig | None:
         found = next(
             (c for c in configured if c.allowed_domains and c.is_on_domain(url)), None
         )
-        return found or fallback
+        if found or fallback or not any_source:
+            return found or fallback
+        source_id = domain_source_id(url)
+        if source_id is None or not SOURCE_ID_RE.fullmatch(source_id):
+            return None
+        if source_id not in made:
+            made[source_id] = adhoc_source(source_id)
+        return made[source_id]
 
     return pick

@@ -29,6 +29,7 @@ class WarcCounts:
     pages: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
     damaged: list[str] = field(default_factory=list)  # "path at byte N: why"
+    position: int = 0  # bytes of the current file read so far
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
@@ -55,6 +56,7 @@ def read_warc(
             try:
                 for record in records:
                     page = _page(record, path, source_for, counts, max_bytes)
+                    counts.position = stream.tell()
                     if page is not None:
                         counts.pages += 1
                         yield page
@@ -115,6 +117,7 @@ def _page(
         url_key=page_key(url, source),
         discovered_via=f"warc {path}",
         declared_charset=charset_of(ctype),
+        adhoc_source=source.adhoc,
     )
 
 

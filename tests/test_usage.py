@@ -155,3 +155,61 @@ def test_an_installed_package_keeps_var_out_of_site_packages(tmp_path: Path) -> 
         [sys.executable, "-c", code], cwd=work, env=env, capture_output=True, text=True
     )
     assert out.stdout.splitlines()[1] == str(tmp_path / "home" / "var")
+
+
+def write_warc(path: Path, pages: list[tuple[str, bytes]]) -> None:
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for url, body in pages:
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], "HTTP/1.1"
+            )
+            writer.write_record(
+                writer.create_warc_record(
+                    url,
+                    "response",
+                    payload=BytesIO(body),
+                    http_headers=headers,
+                    warc_headers_dict={"WARC-Date": "2024-03-19T12:00:00Z"},
+                )
+            )
+
+
+def test_a_backfill_of_any_site_gives_each_domain_a_source(
+    demo_site: Site, tmp_path: Path, run: Any
+) -> None:
+    """Issue 16, point 5: a WARC of pages from many unconfigured domains
+    (Common Crawl's news archive holds tens of thousands): with --any-source,
+    each registered domain becomes a source that status, export and clusters
+    know."""
+    bodies = [
+        body for path, (_, body) in demo_site.pages.items()
+        if path.startswith("/courier/news/2024/03/1")
+    ][:6]  # fmt: skip
+    hosts = [
+        "www.bbc.co.uk", "news.example.com.au", "www.zeitung.example.de",
+        "edition.example.com", "www.bbc.co.uk", "m.lemonde.example.fr",
+    ]  # fmt: skip
+    urls = [f"https://{h}/news/{i}" for i, h in enumerate(hosts)]
+    archive = tmp_path / "cc-news.warc.gz"
+    write_warc(archive, list(zip(urls, bodies, strict=True)))
+    plain = run("ingest", str(archive))
+    assert "6 no source for its domain" in plain.stderr
+    proc = run("ingest", str(archive), "--any-source")
+    assert "6 page(s) enqueued" in proc.stderr
+    run("work", "-n", "1", "--burst")
+    status = json.loads(run("status", "--json").stdout)
+    assert set(status["per_source"]) == {
+        "bbc.co.uk", "example.com.au", "example.de", "example.com", "example.fr",
+    }  # fmt: skip
+    assert status["per_source"]["bbc.co.uk"]["articles"] == 2
+    exported = run("export", "--source", "bbc.co.uk").stdout.splitlines()
+    assert len(exported) == 2
+    assert json.loads(exported[0])["source_id"] == "bbc.co.uk"
+    assert run("clusters", "--source", "example.de").returncode == 0
+    assert json.loads(run("failed", "--json").stdout) == []

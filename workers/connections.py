@@ -17,7 +17,8 @@ from redis import Redis
 from rq import get_current_job
 
 from config.loader import load_source, sources_dir
-from config.source import SourceConfig
+from config.paths import check_source_id
+from config.source import SourceConfig, adhoc_source
 from workers import settings
 from workers.dedupe_index import DedupeIndex
 from workers.queueing import connect
@@ -33,7 +34,11 @@ def _kept(name: str, key: Any, opener: Any) -> Any:
     return _open[name][1]
 
 
-def source(source_id: str) -> SourceConfig:
+def source(source_id: str, adhoc: bool = False) -> SourceConfig:
+    """A configured source; for a page of a back-fill's made-up source (`ingest
+    --any-source`), that source unless a file for its id has appeared since."""
+    if adhoc and not (sources_dir() / f"{check_source_id(source_id)}.toml").exists():
+        return adhoc_source(source_id)
     return _source(source_id, str(sources_dir()), os.getpid())
 
 

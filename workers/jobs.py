@@ -165,7 +165,7 @@ def _prepare(
             "payload", f"not a page ({type(exc).__name__}: {exc})"
         ) from exc
     with _stage("load", page):
-        source = connections.source(page.source_id)
+        source = connections.source(page.source_id, page.adhoc_source)
     if body is None:
         # its body goes when its record is written: a job run again after that
         if queueing.is_recorded(redis, page.url_key):

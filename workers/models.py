@@ -56,6 +56,7 @@ class Page:
     url_key: str  # the requested URL's identity (workers.urls.page_key), made once
     discovered_via: str  # "feed", "sitemap", "section", "local" + where from
     declared_charset: str | None = None  # from the Content-Type header
+    adhoc_source: bool = False  # its source is made up from its domain (a back-fill)
 
     def to_payload(self, body_key: str) -> dict[str, Any]:
         """The page as JSON, without its body: that waits in Redis under
@@ -71,6 +72,7 @@ class Page:
             "discovered_via": self.discovered_via,
             "declared_charset": self.declared_charset,
             "body_key": body_key,
+            **({"adhoc_source": True} if self.adhoc_source else {}),
         }
 
     @classmethod
@@ -89,6 +91,7 @@ class Page:
             url_key=data["url_key"],
             discovered_via=data.get("discovered_via", "unknown"),
             declared_charset=data.get("declared_charset"),
+            adhoc_source=bool(data.get("adhoc_source")),
         )
 
 
