@@ -96,3 +96,28 @@ def fold(hits: list[Hit], sizes: dict[str, int], limit: int) -> list[Hit]:
         folded.append(lead)
     folded.sort(key=lambda h: (-h.rank, h.dup_kind is not None))
     return folded[:limit]
+
+
+def search(
+    store: Any,
+    query: str,
+    source_id: str | None,
+    since: datetime | None,
+    language: str | None,
+    limit: int,
+) -> list[Hit]:
+    """Hits from the backend's own full-text query, folded by cluster."""
+    where, args = filters(source_id, since, language)
+    rows = store._search(query, where, args, language, limit * 5)
+    names = set(Hit.__dataclass_fields__)
+    hits = [Hit(**{k: v for k, v in dict(row).items() if k in names}) for row in rows]
+    clusters = sorted({h.cluster_id for h in hits if h.cluster_id})
+    sizes = {
+        row["cluster_id"]: row["n"]
+        for row in store._execute(
+            "SELECT cluster_id, COUNT(*) AS n FROM articles WHERE cluster_id IN "
+            f"({', '.join('?' * len(clusters))}) GROUP BY cluster_id",
+            clusters,
+        )
+    } if clusters else {}  # fmt: skip
+    return fold(hits, sizes, limit)

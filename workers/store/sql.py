@@ -226,34 +226,9 @@ class SqlStore:
     ) -> list[Any]:
         """The records matching `query` best first, a cluster's hits folded into
         one (`workers.store.search`)."""
-        from workers.store.search import Hit, filters, fold
+        from workers.store.search import search
 
-        where, args = filters(source_id, since, language)
-        rows = self._search(query, where, args, language, limit * 5)
-        names = set(Hit.__dataclass_fields__)
-        hits = [
-            Hit(**{k: v for k, v in dict(row).items() if k in names}) for row in rows
-        ]
-        clusters = sorted({h.cluster_id for h in hits if h.cluster_id})
-        sizes = {
-            row["cluster_id"]: row["n"]
-            for row in self._execute(
-                "SELECT cluster_id, COUNT(*) AS n FROM articles WHERE cluster_id IN "
-                f"({', '.join('?' * len(clusters))}) GROUP BY cluster_id",
-                clusters,
-            )
-        } if clusters else {}  # fmt: skip
-        return fold(hits, sizes, limit)
-
-    def _search(
-        self,
-        query: str,
-        where: list[str],
-        args: list[Any],
-        language: str | None,
-        limit: int,
-    ) -> list[Any]:
-        raise NotImplementedError
+        return search(self, query, source_id, since, language, limit)
 
     def _stream(self, sql: str, args: Any = ()) -> Iterator[Any]:
         """Rows of a query that may be large; a backend may stream them."""
