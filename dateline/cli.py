@@ -165,6 +165,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command("doctor", "doctor:cmd_doctor", "check the set-up: one line a check")
     p = command(
+        "report",
+        "report:cmd_report",
+        "write one HTML page on each source: records per day, field shares, "
+        "failure rates, last crawls, likely template changes",
+    )
+    p.add_argument(
+        "-o", "--output", default="report.html", help="file to write (report.html)"
+    )
+    p.add_argument(
+        "--days", type=int, default=30, help="days of daily figures (default 30)"
+    )
+    p = command(
         "search",
         "search:cmd_search",
         "search stored titles and text: ranked hits, snippets, clusters folded",

@@ -27,11 +27,15 @@ from dateline.runtime import (
     UsageError,
     check_pair,
     connect_redis,
+    open_db,
     redis_url,
     tune_collector,
 )
 from workers import keys, settings
+from workers.models import utc_iso
 from workers.recovery import dead_here
+
+logger = logging.getLogger(__name__)
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -68,6 +72,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             locks.release(cfg.source_id)
     for summary in summaries:
         print(json.dumps(asdict(summary)) if args.json else summary.line())
+    _remember(summaries)
     failed = [s.source_id for s in summaries if not s.ok]
     for summary in summaries:
         if not summary.ok and summary.cause:
@@ -75,6 +80,36 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if failed:
         print(f"dateline: crawl failed for: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _remember(summaries: list[CrawlSummary]) -> None:
+    """Each run a row in the database (`dateline report` shows the last ones); a
+    database that cannot take them now costs a warning, not the crawl."""
+    from workers.store.runs import record_runs
+
+    runs = [
+        {
+            "source_id": s.source_id,
+            "started_at": s.started_at,
+            "finished_at": s.finished_at or s.started_at,
+            "finish_reason": s.finish_reason,
+            "pages": s.pages,
+            "listed": s.listed,
+            "enqueued": s.enqueued,
+            "errors": s.errors + s.listing_errors + s.enqueue_failed,
+            "cause": s.cause,
+        }
+        for s in summaries
+        if s.started_at
+    ]
+    try:
+        store = open_db()
+        try:
+            record_runs(store, runs)
+        finally:
+            store.close()
+    except Exception as exc:
+        logger.warning("crawl runs not recorded: %s", exc)
 
 
 @dataclass
@@ -92,6 +127,8 @@ class CrawlSummary:
     unchanged: int = 0
     revisited: int = 0
     cause: str | None = None  # the first thing that went wrong
+    started_at: str | None = None  # UTC, ISO 8601
+    finished_at: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -274,4 +311,6 @@ def _summary(source_id: str, stats: dict[str, Any]) -> CrawlSummary:
         enqueue_failed=int(stats.get("dateline/enqueue_failed", 0)),
         elapsed=elapsed,
         cause=stats.get("dateline/cause"),
+        started_at=utc_iso(started) if started else None,
+        finished_at=utc_iso(finished) if finished else None,
     )

@@ -103,6 +103,20 @@ MIGRATIONS = {
         ) STORED""",
         "CREATE INDEX IF NOT EXISTS articles_search ON articles USING GIN (search)",
     ],
+    4: [  # each crawl of a source, as its summary line said
+        """CREATE TABLE IF NOT EXISTS crawl_runs (
+            source_id TEXT NOT NULL,
+            started_at TIMESTAMPTZ NOT NULL,
+            finished_at TIMESTAMPTZ NOT NULL,
+            finish_reason TEXT NOT NULL,
+            pages INTEGER NOT NULL,
+            listed INTEGER NOT NULL,
+            enqueued INTEGER NOT NULL,
+            errors INTEGER NOT NULL,
+            cause TEXT,
+            PRIMARY KEY (source_id, started_at)
+        )""",
+    ],
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 MIGRATION_LOCK = 7201975  # pg_advisory_xact_lock key: one migrator at a time

@@ -38,6 +38,21 @@ BEGIN
     VALUES (new.rowid, new.title, new.text);
 END;
 """
+# Each crawl of a source, as its summary line said (`dateline report` reads them).
+CRAWL_RUNS = """
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    source_id TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    finish_reason TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    listed INTEGER NOT NULL,
+    enqueued INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    cause TEXT,
+    PRIMARY KEY (source_id, started_at)
+);
+"""
 SCHEMA = (
     """
 CREATE TABLE IF NOT EXISTS articles (
@@ -93,8 +108,9 @@ CREATE TABLE IF NOT EXISTS pages (
 );
 """
     + FULL_TEXT
+    + CRAWL_RUNS
 )
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def statements(script: str) -> list[str]:
@@ -130,6 +146,7 @@ MIGRATIONS = {
         *statements(FULL_TEXT),
         "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')",
     ],
+    6: statements(CRAWL_RUNS),
 }
 
 
