@@ -70,7 +70,29 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(run=run)
         return p
 
-    command("sources", "cli:cmd_sources", "list the configured news sources")
+    p = command(
+        "sources",
+        "cli:cmd_sources",
+        "list the configured sources; add one from a site's URL; check one",
+    )
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=["list", "add", "check"],
+        default="list",
+        help="list (default); add URL: discover feeds, sitemaps and article "
+        "patterns and write the file; check ID: fetch, count, extract a few",
+    )
+    p.add_argument("target", nargs="?", help="add: the site's URL; check: a source id")
+    p.add_argument("--id", help="add: the new source's id (default: from its domain)")
+    p.add_argument(
+        "--allow-private-hosts",
+        action="store_true",
+        help="add: the site is on an internal address (a local site)",
+    )
+    p.add_argument(
+        "--samples", type=int, default=3, help="check: articles to extract (3)"
+    )
     p = command(
         "crawl", "crawl:cmd_crawl", "crawl sources and enqueue their new articles"
     )
@@ -303,6 +325,15 @@ def _add_local_inputs(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    if args.action in ("add", "check"):
+        from dateline import discover
+
+        run = (
+            discover.cmd_sources_add
+            if args.action == "add"
+            else (discover.cmd_sources_check)
+        )
+        return run(args)
     sources = load_sources()
     print(
         f"{'SOURCE_ID':<16} {'NAME':<30} {'CRAWL':<6} {'LANG':<6} {'TIMEZONE':<20} "

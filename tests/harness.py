@@ -275,3 +275,27 @@ class _HostileHandler(SiteHandler):
             self.end_headers()
             return
         super().do_GET()
+
+
+def robots_only_site() -> HostileSite:
+    """A site whose only listing is the sitemap its robots.txt names: no home
+    page, no feed (what `dateline sources add` must still find)."""
+    from dateline.demo.site import Site
+
+    site = HostileSite()
+    demo = Site(site.base)
+    articles = [p for p in demo.pages if p.startswith("/courier/news/2024/03/1")][:4]
+    locs = "".join(f"<url><loc>{site.base}/{p.split('/news/')[1]}</loc></url>"
+                   for p in articles)  # fmt: skip
+    for path in articles:  # /2024/03/19/slug: the site's own URL scheme
+        site.pages["/" + path.split("/news/")[1]] = demo.pages[path]
+    site.pages["/robots.txt"] = (
+        "text/plain",
+        f"User-agent: *\nSitemap: {site.base}/maps/news.xml\n".encode(),
+    )
+    site.pages["/maps/news.xml"] = (
+        "application/xml",
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+        f'sitemap/0.9">{locs}</urlset>'.encode(),
+    )
+    return site
