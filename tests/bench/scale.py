@@ -1,0 +1,273 @@
+"""`make bench-scale`: how the cost grows with the store (issue 17, point 4).
+
+A store (SQLite, and PostgreSQL when one answers) and the dedupe index are filled
+with synthetic records to each size (10^4, 10^5, 10^6 by default: `--sizes`),
+through the store's own write path (its full-text index and all), one in five
+records a copy in a cluster of up to five. At each size, in one run: `status`
+and `status --json` (the command, as a user runs it), `export` records per second
+(JSON lines and Parquet), `clusters --min-size 3`, the database's bytes per
+record, and a dedupe decision's median and p99 with Redis's bytes per article.
+Then the ratios of the largest size to the smallest against the targets. Prints
+its table and exits 0 whether or not a target is met (the table says which).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from redis import Redis
+
+from tests.harness import BIN, RedisServer
+from workers.dedupe import normalized_text
+from workers.dedupe_index import DedupeIndex, text_signature
+from workers.models import Credits, Dateline, NormalizedArticle, StoredArticle
+from workers.store import open_store
+
+POSTGRES_URL = os.environ.get(
+    "DATELINE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+SCHEMA = "dateline_bench_scale"
+TARGETS = {  # largest size / smallest, in one run
+    "status --json s": ("<=", 2.0),
+    "clusters s": ("<=", 2.0),
+    "decision median ms": ("<=", 2.0),
+    "export records/s": (">=", 0.8),
+    "db bytes/record": ("<=", 1.1),
+    "redis bytes/article": ("<=", 1.1),
+}
+WORDS = [hashlib.md5(str(i).encode()).hexdigest()[:7] for i in range(5000)]
+BASE = datetime(2024, 3, 1, tzinfo=UTC)
+
+
+def record(n: int, rng: random.Random, originals: list[str]) -> StoredArticle:
+    copy_of = originals[rng.randrange(len(originals))] if originals and (
+        rng.random() < 0.2
+    ) else None  # fmt: skip
+    text = " ".join(rng.choices(WORDS, k=60))
+    article_id = hashlib.blake2b(f"a{n}".encode(), digest_size=10).hexdigest()
+    when = BASE + timedelta(minutes=n)
+    article = NormalizedArticle(
+        source_id=f"s{n % 20}",
+        url=f"https://s{n % 20}.example/{n}",
+        canonical_url=f"https://s{n % 20}.example/{n}",
+        title=" ".join(rng.choices(WORDS, k=8)),
+        authors=("A Writer",),
+        text=text,
+        language="en",
+        sitename="Example",
+        description=None,
+        published_at=when,
+        published_local=when.isoformat(),
+        published_raw=when.isoformat(),
+        date_source="meta",
+        tz_source="explicit",
+        date_rejected=(),
+        dateline=Dateline(
+            "KYIV",
+            "Kyiv",
+            "Kyiv",
+            "UA",
+            703448,
+            None,
+            "Reuters",
+            ("Reuters",),
+            None,
+            None,
+            (0, 17),
+        ),  # fmt: skip
+        credits=Credits(({"name": "A Writer", "place": None},), (), (), "x", (0, 1)),
+        fetched_at=when,
+    )
+    return StoredArticle(
+        article_id=article_id,
+        content_hash=hashlib.blake2b(text.encode(), digest_size=16).hexdigest(),
+        duplicate_of=copy_of,
+        similarity=0.9 if copy_of else None,
+        cluster_id=copy_of or article_id,
+        dup_kind="near" if copy_of else None,
+        article=article,
+        stored_at=when,
+    )
+
+
+def fill(
+    store: Any, start: int, stop: int, rng: random.Random, originals: list[str]
+) -> None:
+    batch: list[StoredArticle] = []
+    for n in range(start, stop):
+        made = record(n, rng, originals)
+        if made.dup_kind is None and len(originals) < 200_000:
+            originals.append(made.article_id)
+        batch.append(made)
+        if len(batch) == 2000:
+            store.write(batch, [])
+            batch = []
+    if batch:
+        store.write(batch, [])
+
+
+def timed(env: dict[str, str], *args: str, repeat: int = 3) -> float:
+    """The median wall time of a `dateline` command, as a user runs it."""
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run([str(BIN / "dateline"), *args], env=env, check=True,
+                       capture_output=True)  # fmt: skip
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def db_bytes(url: str) -> int:
+    if url.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            row = conn.execute(
+                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN "
+                "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+                "AND c.relkind = 'r'",
+                (SCHEMA,),
+            ).fetchone()
+        return int(row[0] or 0) if row else 0
+    return sum(p.stat().st_size for p in Path(url).parent.glob(Path(url).name + "*"))
+
+
+def measure_store(
+    url: str, env: dict[str, str], size: int, tmp: Path
+) -> dict[str, float]:
+    env = {**env, "DATELINE_DATABASE_URL": url}
+    out = tmp / "export.jsonl"
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "dateline"), "export", "-o", str(out)], env=env,
+                   check=True, capture_output=True)  # fmt: skip
+    jsonl = size / (time.perf_counter() - started)
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "dateline"), "export", "-o", str(tmp / "e.parquet")],
+                   env=env, check=True, capture_output=True)  # fmt: skip
+    parquet = size / (time.perf_counter() - started)
+    out.unlink()
+    return {
+        "status s": timed(env, "status"),
+        "status --json s": timed(env, "status", "--json"),
+        "clusters s": timed(env, "clusters", "--min-size", "3"),
+        "export records/s": jsonl,
+        "export parquet records/s": parquet,
+        "db bytes/record": db_bytes(url) / size,
+    }
+
+
+def measure_index(
+    redis: Redis, signed: list[Any], done: int, size: int
+) -> dict[str, float]:
+    index = DedupeIndex(redis, 0.4)
+    for start in range(done, size, 500):
+        index.decide_many(signed[start : min(size, start + 500)])
+    used = int(redis.info("memory")["used_memory"])
+    probes = signed[size : size + 300]
+    timings = []
+    for article_id, content_hash, signature in probes:
+        started = time.perf_counter()
+        probe = hashlib.blake2b(f"p{size}{article_id}".encode(), digest_size=10)
+        index.decide(probe.hexdigest(), content_hash, signature)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "decision median ms": statistics.median(timings),
+        "decision p99 ms": timings[int(len(timings) * 0.99)],
+        "redis bytes/article": used / size,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    args = parser.parse_args(argv)
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    rng = random.Random(7)
+    table: dict[str, dict[int, dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="dateline-scale-") as tmp_name:
+        tmp = Path(tmp_name)
+        server = RedisServer(tmp / "redis", extra_args=("--appendonly", "no")).start()
+        env = {**os.environ, "DATELINE_REDIS_URL": server.url,
+               "DATELINE_SOURCES_DIR": str(tmp)}  # fmt: skip
+        try:
+            backends = {"sqlite": str(tmp / "scale.sqlite3")}
+            try:
+                backends["postgres"] = _postgres()
+            except Exception as exc:  # noqa: BLE001
+                print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
+            for name, url in backends.items():
+                store, done = open_store(url), 0
+                originals: list[str] = []
+                for size in sizes:
+                    print(f"{name}: filling to {size} ...", file=sys.stderr, flush=True)
+                    fill(store, done, size, random.Random(size), originals)
+                    done = size
+                    table.setdefault(name, {})[size] = measure_store(
+                        url, env, size, tmp
+                    )
+                store.close()
+            print(f"signing {sizes[-1] + 300} texts ...", file=sys.stderr, flush=True)
+            signed = []
+            for n in range(sizes[-1] + 300):
+                text = " ".join(rng.choices(WORDS, k=60))
+                aid = hashlib.blake2b(f"a{n}".encode(), digest_size=10).hexdigest()
+                signature = text_signature(normalized_text(text))
+                signed.append((aid, hashlib.md5(text.encode()).hexdigest(), signature))
+            redis = Redis.from_url(server.url)
+            redis.flushall()
+            done = 0
+            for size in sizes:
+                table.setdefault("redis", {})[size] = measure_index(
+                    redis, signed, done, size
+                )
+                done = size
+        finally:
+            server.stop()
+    report(table, sizes)
+    return 0
+
+
+def _postgres() -> str:
+    import psycopg
+
+    with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+        conn.execute(f"CREATE SCHEMA {SCHEMA}")
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{sep}options=-csearch_path%3D{SCHEMA}"
+
+
+def report(table: dict[str, dict[int, dict[str, float]]], sizes: list[int]) -> None:
+    small, large = sizes[0], sizes[-1]
+    print(f"\n{'backend':<9} {'measure':<26}" + "".join(f"{s:>12,}" for s in sizes)
+          + f"{'ratio':>8}  target")  # fmt: skip
+    for backend, by_size in table.items():
+        for measure in by_size[small]:
+            values = [by_size[s][measure] for s in sizes]
+            ratio = values[-1] / values[0] if values[0] else float("nan")
+            target = TARGETS.get(measure)
+            verdict = ""
+            if target:
+                op, bound = target
+                met = ratio <= bound if op == "<=" else ratio >= bound
+                verdict = f"{op} {bound}: {'met' if met else 'NOT met'}"
+            cells = "".join(f"{v:>12.3f}" if v < 1000 else f"{v:>12,.0f}"
+                            for v in values)  # fmt: skip
+            print(f"{backend:<9} {measure:<26}{cells}{ratio:>8.2f}  {verdict}")
+    print(f"ratios are {large:,} against {small:,}, measured in this run")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
