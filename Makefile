@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test eval eval-dedupe bench bench-throughput bench-dedupe chaos fixtures lint clean stop-redis
+.PHONY: help setup demo test eval eval-dedupe bench bench-throughput bench-dedupe bench-scale chaos fixtures lint clean stop-redis
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ bench-dedupe: $(STAMP)  ## dedupe index at 100,000 articles: memory and latency
 
 bench-throughput: $(STAMP)  ## end to end against the extraction ceiling (PAGES=DIR, DB=postgres)
 	$(BIN)/python -m tests.bench.throughput $(if $(PAGES),--pages $(PAGES)) $(if $(DB),--db $(DB))
+
+bench-scale: $(STAMP)  ## cost as the store grows: 10^4, 10^5, 10^6 records (SIZES=a,b,c)
+	$(BIN)/python -m tests.bench.scale $(if $(SIZES),--sizes $(SIZES))
 
 bench: bench-dedupe bench-throughput  ## every benchmark; ends with e2e/ceiling=R.RR
 
