@@ -168,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--min-size", type=int, default=2, help="smallest cluster shown")
     p.add_argument("--source", help="only clusters this source is part of")
+    p.add_argument(
+        "--limit", type=int, default=100, help="the biggest N clusters (100; 0: all)"
+    )
     p.add_argument("--json", action="store_true", help="a JSON list of clusters")
     p = command("dedupe", "records:cmd_dedupe", "maintain the shared dedupe index")
     p.add_argument(

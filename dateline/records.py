@@ -81,7 +81,7 @@ def cmd_clusters(args: argparse.Namespace) -> int:
     store = open_db()
     try:
         check_source_filter(args.source, lambda: store.counts()["per_source"])
-        clusters = store.clusters(args.min_size, args.source)
+        clusters = store.clusters(args.min_size, args.source, args.limit)
     finally:
         store.close()
     if args.json:

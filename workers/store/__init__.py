@@ -53,7 +53,7 @@ class Store(Protocol):
         """Every text the article had, oldest first."""
 
     def clusters(
-        self, min_size: int = 2, source_id: str | None = None
+        self, min_size: int = 2, source_id: str | None = None, limit: int = 100
     ) -> list[dict[str, Any]]:
         """Syndication clusters: {cluster_id, size, original, copies[]}."""
 

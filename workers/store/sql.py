@@ -243,42 +243,41 @@ class SqlStore:
         return [_plain(row) for row in rows]
 
     def clusters(
-        self, min_size: int = 2, source_id: str | None = None
+        self, min_size: int = 2, source_id: str | None = None, limit: int = 100
     ) -> list[dict[str, Any]]:
-        """Syndication clusters, biggest first: the original and who republished it."""
-        where = "WHERE source_id = ?" if source_id else ""
+        """Syndication clusters, biggest first (the `limit` biggest; 0: all): the
+        original and who republished it. Two queries whatever the count."""
+        where = (
+            "WHERE cluster_id IN (SELECT cluster_id FROM articles WHERE source_id = ?)"
+            if source_id
+            else ""
+        )
         args: tuple[Any, ...] = (source_id,) if source_id else ()
         ids = [
             row["cluster_id"]
             for row in self._execute(
-                "SELECT cluster_id FROM articles WHERE cluster_id IN "
-                f"(SELECT cluster_id FROM articles {where}) "
-                "GROUP BY cluster_id HAVING COUNT(*) >= ? "
-                "ORDER BY COUNT(*) DESC, MIN(stored_at)",
-                (*args, min_size),
+                f"SELECT cluster_id FROM articles {where} GROUP BY cluster_id "
+                "HAVING COUNT(*) >= ? ORDER BY COUNT(*) DESC, MIN(stored_at)"
+                + (" LIMIT ?" if limit else ""),
+                (*args, min_size, *((limit,) if limit else ())),
             )
         ]
-        found = []
-        for cluster_id in ids:
-            members = [
-                _plain(row)
-                for row in self._execute(
-                    "SELECT article_id, source_id, url, title, published_at, "
-                    "stored_at, dup_kind, similarity FROM articles "
-                    "WHERE cluster_id = ? "
-                    "ORDER BY duplicate_of IS NOT NULL, stored_at",
-                    (cluster_id,),
-                )
-            ]
-            found.append(
-                {
-                    "cluster_id": cluster_id,
-                    "size": len(members),
-                    "original": members[0],
-                    "copies": members[1:],
-                }
-            )
-        return found
+        members: dict[str, list[dict[str, Any]]] = {c: [] for c in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for row in self._execute(
+                "SELECT cluster_id, article_id, source_id, url, title, published_at, "
+                "stored_at, dup_kind, similarity FROM articles WHERE cluster_id IN "
+                f"({', '.join('?' * len(chunk))}) "
+                "ORDER BY duplicate_of IS NOT NULL, stored_at",
+                chunk,
+            ):
+                found = _plain(row)
+                members[found.pop("cluster_id")].append(found)
+        return [
+            {"cluster_id": c, "size": len(m), "original": m[0], "copies": m[1:]}
+            for c, m in members.items()
+        ]
 
     def iter_signatures(self) -> Iterator[tuple[str, str, str]]:
         """(article_id, content_hash, minhash) of every article, first stored first."""

@@ -38,6 +38,11 @@ BEGIN
     VALUES (new.rowid, new.title, new.text);
 END;
 """
+# What `status` and `clusters` read, answered from the index alone (bench-scale)
+INDEXES = [
+    "CREATE INDEX IF NOT EXISTS articles_source_kind ON articles (source_id, dup_kind)",
+    "CREATE INDEX IF NOT EXISTS pages_source_outcome ON pages (source_id, outcome)",
+]
 # Each crawl of a source, as its summary line said (`dateline report` reads them).
 CRAWL_RUNS = """
 CREATE TABLE IF NOT EXISTS crawl_runs (
@@ -109,8 +114,10 @@ CREATE TABLE IF NOT EXISTS pages (
 """
     + FULL_TEXT
     + CRAWL_RUNS
+    + ";\n".join(INDEXES)
+    + ";\n"
 )
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def statements(script: str) -> list[str]:
@@ -147,6 +154,7 @@ MIGRATIONS = {
         "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')",
     ],
     6: statements(CRAWL_RUNS),
+    7: INDEXES,
 }
 
 
