@@ -18,7 +18,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 import dateline
-from config.loader import ConfigError, load_sources
+from config.loader import ConfigError
 from dateline.logs import configure_logging
 from dateline.private_redis import RedisUnavailable
 from dateline.runtime import UsageError
@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "sources",
-        "cli:cmd_sources",
+        "sources:cmd_sources",
         "list the configured sources; add one from a site's URL; check one",
     )
     p.add_argument(
@@ -325,31 +325,6 @@ def _add_local_inputs(p: argparse.ArgumentParser) -> None:
         "--manifest", help="JSON lines of {path, url, fetched_at?, source_id?}"
     )
     p.add_argument("--source", help="source id whose languages and timezone apply")
-
-
-def cmd_sources(args: argparse.Namespace) -> int:
-    if args.action in ("add", "check"):
-        from dateline import discover
-
-        run = (
-            discover.cmd_sources_add
-            if args.action == "add"
-            else (discover.cmd_sources_check)
-        )
-        return run(args)
-    sources = load_sources()
-    print(
-        f"{'SOURCE_ID':<16} {'NAME':<30} {'CRAWL':<6} {'LANG':<6} {'TIMEZONE':<20} "
-        "FEEDS SITEMAPS SECTIONS"
-    )
-    for cfg in sources.values():
-        print(
-            f"{cfg.source_id:<16} {cfg.name[:30]:<30} "
-            f"{'all' if cfg.enabled else 'named':<6} {','.join(cfg.languages):<6} "
-            f"{cfg.timezone:<20} {len(cfg.feeds):>5} {len(cfg.sitemaps):>8} "
-            f"{len(cfg.sections):>8}"
-        )
-    return 0
 
 
 def duration(text: str) -> timedelta:
