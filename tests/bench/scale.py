@@ -197,6 +197,9 @@ def measure_index(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument(
+        "--backends", default="sqlite,postgres", help="sqlite, postgres or both"
+    )
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     rng = random.Random(7)
@@ -207,20 +210,30 @@ def main(argv: list[str] | None = None) -> int:
         env = {**os.environ, "DATELINE_REDIS_URL": server.url,
                "DATELINE_SOURCES_DIR": str(tmp)}  # fmt: skip
         try:
-            backends = {"sqlite": str(tmp / "scale.sqlite3")}
-            try:
-                backends["postgres"] = _postgres()
-            except Exception as exc:  # noqa: BLE001
-                print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
+            backends = {}
+            if "sqlite" in args.backends:
+                backends["sqlite"] = str(tmp / "scale.sqlite3")
+            if "postgres" in args.backends:
+                try:
+                    backends["postgres"] = _postgres()
+                except Exception as exc:  # noqa: BLE001
+                    print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
             for name, url in backends.items():
                 store, done = open_store(url), 0
                 originals: list[str] = []
                 for size in sizes:
-                    print(f"{name}: filling to {size} ...", file=sys.stderr, flush=True)
+                    started = time.perf_counter()
                     fill(store, done, size, random.Random(size), originals)
+                    rate = (size - done) / (time.perf_counter() - started)
                     done = size
-                    table.setdefault(name, {})[size] = measure_store(
+                    table.setdefault(name, {})[size] = found = measure_store(
                         url, env, size, tmp
+                    )
+                    print(  # as it comes: a long run shows what it has
+                        f"{name} {size:,} (filled at {rate:,.0f} records/s): "
+                        + ", ".join(f"{k} {v:,.3f}" for k, v in found.items()),
+                        file=sys.stderr,
+                        flush=True,
                     )
                 store.close()
             print(f"signing {sizes[-1] + 300} texts ...", file=sys.stderr, flush=True)
