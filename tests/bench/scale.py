@@ -1,6 +1,6 @@
 """`make bench-scale`: how the cost grows with the store (issue 17, point 4).
 
-A store (SQLite, and PostgreSQL when one answers) and the dedupe index are filled
+The dedupe index, then a store (SQLite, and PostgreSQL when one answers), are filled
 with synthetic records to each size (10^4, 10^5, 10^6 by default: `--sizes`),
 through the store's own write path (its full-text index and all), one in five
 records a copy in a cluster of up to five. At each size, in one run: `status`
@@ -245,6 +245,29 @@ def main(argv: list[str] | None = None) -> int:
         env = {**os.environ, "DATELINE_REDIS_URL": server.url,
                "DATELINE_SOURCES_DIR": str(tmp)}  # fmt: skip
         try:
+            print(f"signing {sizes[-1] + 300} texts ...", file=sys.stderr, flush=True)
+            signed = []
+            for n in range(sizes[-1] + 300):
+                text = " ".join(rng.choices(WORDS, k=60))
+                aid = hashlib.blake2b(f"a{n}".encode(), digest_size=10).hexdigest()
+                signature = text_signature(normalized_text(text))
+                signed.append((aid, hashlib.md5(text.encode()).hexdigest(), signature))
+            redis = Redis.from_url(server.url)
+            DedupeIndex(redis, 0.4).decide_many(signed[:1])  # the script loaded
+            redis.flushall()
+            empty = int(redis.info("memory")["used_memory"])
+            done = 0
+            for size in sizes:
+                table.setdefault("redis", {})[size] = found = measure_index(
+                    redis, signed, done, size, empty
+                )
+                print(
+                    f"redis {size:,}: "
+                    + ", ".join(f"{k} {v:,.3f}" for k, v in found.items()),
+                    file=sys.stderr,
+                    flush=True,
+                )
+                done = size
             backends = {}
             if "sqlite" in args.backends:
                 backends["sqlite"] = str(tmp / "scale.sqlite3")
@@ -271,23 +294,6 @@ def main(argv: list[str] | None = None) -> int:
                         flush=True,
                     )
                 store.close()
-            print(f"signing {sizes[-1] + 300} texts ...", file=sys.stderr, flush=True)
-            signed = []
-            for n in range(sizes[-1] + 300):
-                text = " ".join(rng.choices(WORDS, k=60))
-                aid = hashlib.blake2b(f"a{n}".encode(), digest_size=10).hexdigest()
-                signature = text_signature(normalized_text(text))
-                signed.append((aid, hashlib.md5(text.encode()).hexdigest(), signature))
-            redis = Redis.from_url(server.url)
-            DedupeIndex(redis, 0.4).decide_many(signed[:1])  # the script loaded
-            redis.flushall()
-            empty = int(redis.info("memory")["used_memory"])
-            done = 0
-            for size in sizes:
-                table.setdefault("redis", {})[size] = measure_index(
-                    redis, signed, done, size, empty
-                )
-                done = size
         finally:
             server.stop()
     report(table, sizes)
