@@ -139,12 +139,10 @@ def fill(
 def many(store: Any, statements: list[tuple[str, list[Any]]]) -> None:
     """Each statement over its rows, in one transaction, as the backend does
     batches best (SQLite's executemany; psycopg's, pipelined)."""
-    if hasattr(store, "pool"):
-        from workers.store.postgres import _placeholders
-
+    if hasattr(store, "pool"):  # psycopg's placeholders (no `?` in these literals)
         with store.pool.connection() as conn, conn.transaction():
             for sql, rows in statements:
-                conn.cursor().executemany(_placeholders(sql), rows)
+                conn.cursor().executemany(sql.replace("?", "%s"), rows)
         return
     store.db.execute("BEGIN IMMEDIATE")
     for sql, rows in statements:
