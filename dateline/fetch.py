@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from config.source import SourceConfig
+from dateline.local import failure
 from workers.models import Page, charset_of
 from workers.urls import page_key
 
@@ -39,10 +40,7 @@ def fetch_pages(
     results: dict[str, tuple[Page | None, dict[str, Any]]] = {}
 
     def failed(url: str, why: str) -> None:
-        results[url] = (
-            None,
-            {"input": url, "url": url, "status": "error", "error": why},
-        )
+        results[url] = (None, failure(url, url, why))
 
     class FetchSpider(Spider):
         name = "fetch"
@@ -100,11 +98,4 @@ def fetch_pages(
     logging.getLogger("scrapy").setLevel(logging.getLogger().getEffectiveLevel())
     process.crawl(FetchSpider)
     process.start()
-    return [
-        results.get(u)
-        or (
-            None,
-            {"input": u, "url": u, "status": "error", "error": "not fetched"},
-        )
-        for u in urls
-    ]
+    return [results.get(u) or (None, failure(u, u, "not fetched")) for u in urls]

@@ -130,20 +130,15 @@ def extract_local(item: LocalInput, source: SourceConfig) -> dict[str, Any]:
     try:
         page = read_page(item, source)
     except PageTooLarge as exc:
-        return {
-            "input": item.path,
-            "url": item.url,
-            "status": "too_large",
-            "error": str(exc),
-        }
+        return failure(item.path, item.url, str(exc), "too_large")
     except Exception as exc:  # one bad file must not stop a batch of thousands
-        return {
-            "input": item.path,
-            "url": item.url,
-            "status": "error",
-            "error": f"{type(exc).__name__}: {exc}",
-        }
+        return failure(item.path, item.url, f"{type(exc).__name__}: {exc}")
     return extract_page(page, source, item.path)
+
+
+def failure(name: str, url: str, error: str, status: str = "error") -> dict[str, Any]:
+    """The record of an input that gave no page or no verdict."""
+    return {"input": name, "url": url, "status": status, "error": error}
 
 
 def extract_page(
@@ -153,24 +148,19 @@ def extract_page(
     from workers.models import SkippedPage, declared_record
     from workers.stages import prepare_article
 
-    item = LocalInput(name or page.url, page.url, page.fetched_at, None)
+    name = name or page.url
     try:
         prepared = prepare_article(page, source)
     except Exception as exc:  # one bad file must not stop a batch of thousands
-        return {
-            "input": item.path,
-            "url": item.url,
-            "status": "error",
-            "error": f"{type(exc).__name__}: {exc}",
-        }
+        return failure(name, page.url, f"{type(exc).__name__}: {exc}")
     if isinstance(prepared, SkippedPage):
-        found = {"input": item.path, "url": item.url, "status": prepared.outcome}
+        found = {"input": name, "url": page.url, "status": prepared.outcome}
         if prepared.declared is not None:  # no article, but a title, a date...
             found |= declared_record(prepared.declared)
         return found
     record = prepared.record().to_record()
     record.pop("stored_at")
-    return {"input": item.path, "status": "ok", **record, "timings": prepared.timings}
+    return {"input": name, "status": "ok", **record, "timings": prepared.timings}
 
 
 class PageTooLarge(ValueError):
