@@ -49,8 +49,10 @@ def crawl_site(
     samples: int = 0,
     article_ok: Any = None,
 ) -> Found:
-    """One Scrapy run: the listings at `urls` (a home page's own links, robots'
-    sitemaps and sitemap indexes followed), then `samples` article pages."""
+    """One Scrapy process: the listings at `urls` (a home page's own links,
+    robots' sitemaps and sitemap indexes followed), then the first `samples`
+    article URLs found. The two crawls run one after the other on one reactor,
+    as Scrapy documents for sequential crawls (a reactor cannot restart)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy import Request, Spider
     from scrapy.crawler import CrawlerProcess
@@ -105,8 +107,6 @@ def crawl_site(
             if hasattr(response, "text") and not found.home:
                 found.home = response.url
                 yield from self.home_page(response)
-            elif samples and hasattr(response, "text"):
-                found.pages[response.url] = body
 
         def home_page(self, response: Any) -> Any:
             from trafilatura.feeds import FeedParameters, determine_feed
@@ -126,7 +126,7 @@ def crawl_site(
         cfg = guard
 
         async def start(self) -> Any:
-            for url in urls:
+            for url in found.articles[:samples]:
                 yield Request(url, self.keep, errback=lambda _: None)
 
         def keep(self, response: Any) -> None:
@@ -142,11 +142,24 @@ def crawl_site(
     ):  # fmt: skip
         settings.set(key, value)
     process = CrawlerProcess(settings)
-    process.crawl(Samples if samples else Discovery)
-    process.start()
-    found.articles = list(dict.fromkeys(u for u in found.articles if same_site(u)))
-    if article_ok is not None:
-        found.articles = [u for u in found.articles if article_ok(u)]
+
+    def listed(_: Any) -> Any:
+        found.articles = list(dict.fromkeys(u for u in found.articles if same_site(u)))
+        if article_ok is not None:
+            found.articles = [u for u in found.articles if article_ok(u)]
+        return process.crawl(Samples) if samples and found.articles else None
+
+    def stop(_: Any) -> None:
+        from twisted.internet import reactor  # the one CrawlerProcess installed
+
+        reactor.stop()  # type: ignore[attr-defined]
+
+    failures: list[Any] = []
+    done = process.crawl(Discovery).addCallback(listed)
+    done.addErrback(failures.append).addBoth(stop)
+    process.start(stop_after_crawl=False)
+    if failures:
+        failures[0].raiseException()
     return found
 
 
@@ -258,7 +271,7 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
         raise UsageError("sources check: give a source id, as `dateline sources` lists")
     cfg = load_source(args.target)
     urls = [*cfg.feeds, *cfg.sitemaps, *cfg.sections] or [cfg.homepage]
-    listed = crawl_site(urls, cfg, article_ok=cfg.is_article_url)
+    listed = crawl_site(urls, cfg, samples=args.samples, article_ok=cfg.is_article_url)
     print(
         f"{cfg.source_id}: {len(listed.feeds)} feed(s) and {len(listed.sitemaps)} "
         f"sitemap(s) read, {len(listed.articles)} article URL(s) listed"
@@ -266,12 +279,7 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
     if not listed.articles:
         print(f"dateline: {cfg.source_id}: no article URL found", file=sys.stderr)
         return 1
-    import multiprocessing
-
-    # Twisted's reactor runs once a process: the samples are fetched by another
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        pages = pool.apply(_samples, (listed.articles[: args.samples], cfg))
-    for url, body in pages.items():
+    for url, body in listed.pages.items():
         record = library.extract(body, url, source=cfg)
         dateline = record.get("dateline") or {}
         print(
@@ -282,10 +290,6 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
             f"text {len(record.get('text') or '')} chars"
         )
     return 0
-
-
-def _samples(urls: list[str], cfg: SourceConfig) -> dict[str, bytes]:
-    return crawl_site(urls, cfg, samples=len(urls)).pages
 
 
 def _id_for(url: str) -> str:
