@@ -152,7 +152,7 @@ def crawl_site(
     def stop(_: Any) -> None:
         from twisted.internet import reactor  # the one CrawlerProcess installed
 
-        reactor.stop()  # type: ignore[attr-defined]
+        reactor.stop()  # type: ignore[attr-defined,misc]
 
     failures: list[Any] = []
     done = process.crawl(Discovery).addCallback(listed)
