@@ -21,6 +21,7 @@ from psycopg import Connection
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from workers.store import tallies
 from workers.store.sql import SqlStore
 
 # PostgreSQL's text search configurations by ISO 639-1 code ('simple' otherwise:
@@ -122,6 +123,7 @@ MIGRATIONS = {
         "ON articles (source_id, dup_kind)",
         "CREATE INDEX IF NOT EXISTS pages_source_outcome ON pages (source_id, outcome)",
     ],
+    6: [*tallies.POSTGRES, *tallies.BACKFILL, *tallies.DROPPED],  # counts kept
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 MIGRATION_LOCK = 7201975  # pg_advisory_xact_lock key: one migrator at a time
@@ -222,6 +224,10 @@ class PostgresStore(SqlStore):
             cursor.itersize = 500
             cursor.execute(_placeholders(sql), args)
             yield from cursor
+
+    def _settle(self) -> None:
+        for statement in tallies.FOLD:
+            self._execute(statement)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

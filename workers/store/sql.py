@@ -69,6 +69,9 @@ class SqlStore:
     def close(self) -> None:
         raise NotImplementedError
 
+    def _settle(self) -> None:
+        """A writer's last step before it commits (workers.store.tallies)."""
+
     def upsert_article(self, stored: StoredArticle) -> str:
         return self.write([stored], [])[0]
 
@@ -94,6 +97,7 @@ class SqlStore:
             sent = [self._upsert(stored) for stored in articles]
             for page in pages:
                 self._record(page)
+            self._settle()
             return [self._change(existed, upsert) for existed, upsert in sent]
 
     @staticmethod
@@ -174,11 +178,8 @@ class SqlStore:
 
     def counts(self) -> dict[str, Any]:
         per_source: dict[str, dict[str, int]] = {}
-        rows = self._execute(
-            "SELECT source_id, COALESCE(dup_kind, 'original') AS kind, COUNT(*) AS n "
-            "FROM articles GROUP BY 1, 2 UNION ALL "
-            "SELECT source_id, outcome, COUNT(*) FROM pages GROUP BY 1, 2"
-        )
+        # kept as records are written (workers.store.tallies)
+        rows = self._execute("SELECT source_id, kind, n FROM tallies WHERE n != 0")
         for row in rows:
             per_source.setdefault(row["source_id"], {})[row["kind"]] = row["n"]
         return _totals(per_source)
@@ -248,18 +249,18 @@ class SqlStore:
         """Syndication clusters, biggest first (the `limit` biggest; 0: all): the
         original and who republished it. Two queries whatever the count."""
         where = (
-            "WHERE cluster_id IN (SELECT cluster_id FROM articles WHERE source_id = ?)"
+            " AND EXISTS (SELECT 1 FROM articles a WHERE a.cluster_id = c.cluster_id "
+            "AND a.source_id = ?)"
             if source_id
             else ""
         )
         args: tuple[Any, ...] = (source_id,) if source_id else ()
-        ids = [
+        ids = [  # the sizes are kept as records are written (workers.store.tallies)
             row["cluster_id"]
             for row in self._execute(
-                f"SELECT cluster_id FROM articles {where} GROUP BY cluster_id "
-                "HAVING COUNT(*) >= ? ORDER BY COUNT(*) DESC, MIN(stored_at)"
-                + (" LIMIT ?" if limit else ""),
-                (*args, min_size, *((limit,) if limit else ())),
+                f"SELECT cluster_id FROM cluster_sizes c WHERE size >= ?{where} "
+                "ORDER BY size DESC, first_stored" + (" LIMIT ?" if limit else ""),
+                (max(min_size, 1), *args, *((limit,) if limit else ())),
             )
         ]
         members: dict[str, list[dict[str, Any]]] = {c: [] for c in ids}

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from workers.store import tallies
 from workers.store.sql import SqlStore
 
 # Full-text search over titles and text (`dateline search`): an FTS5 index of the
@@ -38,7 +39,8 @@ BEGIN
     VALUES (new.rowid, new.title, new.text);
 END;
 """
-# What `status` and `clusters` read, answered from the index alone (bench-scale)
+# bench-scale's first answer for `status` (version 7), dropped since the counts
+# are kept (version 8: workers.store.tallies)
 INDEXES = [
     "CREATE INDEX IF NOT EXISTS articles_source_kind ON articles (source_id, dup_kind)",
     "CREATE INDEX IF NOT EXISTS pages_source_outcome ON pages (source_id, outcome)",
@@ -114,10 +116,9 @@ CREATE TABLE IF NOT EXISTS pages (
 """
     + FULL_TEXT
     + CRAWL_RUNS
-    + ";\n".join(INDEXES)
-    + ";\n"
+    + tallies.SQLITE
 )
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def statements(script: str) -> list[str]:
@@ -155,6 +156,7 @@ MIGRATIONS = {
     ],
     6: statements(CRAWL_RUNS),
     7: INDEXES,
+    8: [*statements(tallies.SQLITE), *tallies.BACKFILL, *tallies.DROPPED],
 }
 
 
