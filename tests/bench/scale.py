@@ -49,6 +49,7 @@ TARGETS = {  # largest size / smallest, in one run
 }
 WORDS = [hashlib.md5(str(i).encode()).hexdigest()[:7] for i in range(5000)]
 BASE = datetime(2024, 3, 1, tzinfo=UTC)
+REVISION = ("article_id", "content_hash", "title", "text", "fetched_at", "stored_at")
 
 
 def record(n: int, rng: random.Random, originals: list[str]) -> StoredArticle:
@@ -103,46 +104,73 @@ def record(n: int, rng: random.Random, originals: list[str]) -> StoredArticle:
 
 
 def fill(
-    store: Any, start: int, stop: int, rng: random.Random, originals: list[str]
+    url: str, start: int, stop: int, rng: random.Random, originals: list[str]
 ) -> None:
     """Records `start` to `stop`, written as the store writes them (its upsert,
-    its revisions row, its full-text index by trigger or generated column), in
-    batches of 2,000 per transaction, without the per-record existence check a
-    worker needs to report its change: a generated record must cost less than
-    an extraction, or filling a million would take the run's half hour."""
+    its revisions row, its full-text index by trigger or generated column, its
+    counts), in batches of 2,000 per transaction, without the per-record
+    existence check a worker needs to report its change. Each row is the
+    template record's with its own ids, text, title and times: a generated
+    record must cost far less than an extraction, or filling a million would
+    take the run's half hour."""
     from workers.store.sql import COLUMNS, JSON_FIELDS, UPSERT
 
+    store = open_store(url)  # in the thread that writes (SQLite's rule)
     revision = (
         "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (article_id, content_hash) DO NOTHING"
     )
-    batch: list[StoredArticle] = []
-    for n in range(start, stop):
-        made = record(n, rng, originals)
-        if made.dup_kind is None and len(originals) < 200_000:
-            originals.append(made.article_id)
-        batch.append(made)
-        if len(batch) == 2000 or n == stop - 1:
-            rows, revisions = [], []
-            for stored in batch:
-                r = stored.to_record()
-                rows.append([json.dumps(r[c]) if c in JSON_FIELDS else r[c]
-                             for c in COLUMNS] + [stored.minhash])  # fmt: skip
-                revisions.append(
-                    (stored.article_id, stored.content_hash, r["title"], r["text"],
-                     r["fetched_at"], r["stored_at"])
-                )  # fmt: skip
-            many(store, [(UPSERT, rows), (revision, revisions)])
-            batch = []
+    template = record(0, random.Random(0), []).to_record()
+    base = [json.dumps(template[c]) if c in JSON_FIELDS else template[c]
+            for c in COLUMNS] + [None]  # fmt: skip
+    at = {c: i for i, c in enumerate(COLUMNS)}
+    for first in range(start, stop, 2000):
+        rows, revisions = [], []
+        for n in range(first, min(stop, first + 2000)):
+            made = generated(n, rng, originals)
+            row = base.copy()
+            for column, value in made.items():
+                row[at[column]] = value
+            rows.append(row)
+            revisions.append(tuple(made[c] for c in REVISION))
+        many(store, [(UPSERT, rows), (revision, revisions)])
+    store.close()
+
+
+def generated(n: int, rng: random.Random, originals: list[str]) -> dict[str, Any]:
+    """What differs between two generated records: `record`'s fields, cheaply."""
+    copy_of = originals[rng.randrange(len(originals))] if originals and (
+        rng.random() < 0.2
+    ) else None  # fmt: skip
+    text = " ".join(rng.choices(WORDS, k=60))
+    article_id = hashlib.blake2b(f"a{n}".encode(), digest_size=10).hexdigest()
+    if copy_of is None and len(originals) < 200_000:
+        originals.append(article_id)
+    local = (BASE + timedelta(minutes=n)).isoformat()
+    when = local.replace("+00:00", "Z")
+    source, url = f"s{n % 20}", f"https://s{n % 20}.example/{n}"
+    return {
+        "article_id": article_id, "source_id": source, "url": url,
+        "canonical_url": url, "title": " ".join(rng.choices(WORDS, k=8)),
+        "text": text, "published_at": when, "published_local": local,
+        "published_raw": local, "fetched_at": when, "stored_at": when,
+        "content_hash": hashlib.blake2b(text.encode(), digest_size=16).hexdigest(),
+        "duplicate_of": copy_of, "similarity": 0.9 if copy_of else None,
+        "cluster_id": copy_of or article_id, "dup_kind": "near" if copy_of else None,
+    }  # fmt: skip
 
 
 def many(store: Any, statements: list[tuple[str, list[Any]]]) -> None:
     """Each statement over its rows, in one transaction, as the backend does
     batches best (SQLite's executemany; psycopg's, pipelined)."""
     if hasattr(store, "pool"):  # psycopg's placeholders (no `?` in these literals)
+        from workers.store.tallies import FOLD
+
         with store.pool.connection() as conn, conn.transaction():
             for sql, rows in statements:
                 conn.cursor().executemany(sql.replace("?", "%s"), rows)
+            for sql in FOLD:  # as the store's writers do before they commit
+                conn.execute(sql)
         return
     store.db.execute("BEGIN IMMEDIATE")
     for sql, rows in statements:
@@ -204,17 +232,20 @@ def measure_store(
     }
 
 
-def measure_index(
-    redis: Redis, signed: list[Any], done: int, size: int, empty: int
-) -> dict[str, float]:
-    """`empty`: Redis's used memory before the index held anything."""
+def fill_index(redis: Redis, signed: list[Any], done: int, size: int) -> None:
     index = DedupeIndex(redis, 0.4)
     for start in range(done, size, 500):
         index.decide_many(signed[start : min(size, start + 500)])
+
+
+def measure_index(
+    redis: Redis, signed: list[Any], size: int, empty: int
+) -> dict[str, float]:
+    """`empty`: Redis's used memory before the index held anything."""
+    index = DedupeIndex(redis, 0.4)
     used = int(redis.info("memory")["used_memory"]) - empty
-    probes = signed[size : size + 300]
     timings = []
-    for article_id, content_hash, signature in probes:
+    for article_id, content_hash, signature in signed[-300:]:  # never filled
         started = time.perf_counter()
         probe = hashlib.blake2b(f"p{size}{article_id}".encode(), digest_size=10)
         index.decide(probe.hexdigest(), content_hash, signature)
@@ -235,67 +266,77 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
-    rng = random.Random(7)
-    table: dict[str, dict[int, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="dateline-scale-") as tmp_name:
         tmp = Path(tmp_name)
         server = RedisServer(tmp / "redis", extra_args=("--appendonly", "no")).start()
-        env = {**os.environ, "DATELINE_REDIS_URL": server.url,
-               "DATELINE_SOURCES_DIR": str(tmp)}  # fmt: skip
         try:
-            print(f"signing {sizes[-1] + 300} texts ...", file=sys.stderr, flush=True)
-            signed = []
-            for n in range(sizes[-1] + 300):
-                text = " ".join(rng.choices(WORDS, k=60))
-                aid = hashlib.blake2b(f"a{n}".encode(), digest_size=10).hexdigest()
-                signature = text_signature(normalized_text(text))
-                signed.append((aid, hashlib.md5(text.encode()).hexdigest(), signature))
-            redis = Redis.from_url(server.url)
-            DedupeIndex(redis, 0.4).decide_many(signed[:1])  # the script loaded
-            redis.flushall()
-            empty = int(redis.info("memory")["used_memory"])
-            done = 0
-            for size in sizes:
-                table.setdefault("redis", {})[size] = found = measure_index(
-                    redis, signed, done, size, empty
-                )
-                print(
-                    f"redis {size:,}: "
-                    + ", ".join(f"{k} {v:,.3f}" for k, v in found.items()),
-                    file=sys.stderr,
-                    flush=True,
-                )
-                done = size
-            backends = {}
-            if "sqlite" in args.backends:
-                backends["sqlite"] = str(tmp / "scale.sqlite3")
-            if "postgres" in args.backends:
-                try:
-                    backends["postgres"] = _postgres()
-                except Exception as exc:  # noqa: BLE001
-                    print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
-            for name, url in backends.items():
-                store, done = open_store(url), 0
-                originals: list[str] = []
-                for size in sizes:
-                    started = time.perf_counter()
-                    fill(store, done, size, random.Random(size), originals)
-                    rate = (size - done) / (time.perf_counter() - started)
-                    done = size
-                    table.setdefault(name, {})[size] = found = measure_store(
-                        url, env, size, tmp
-                    )
-                    print(  # as it comes: a long run shows what it has
-                        f"{name} {size:,} (filled at {rate:,.0f} records/s): "
-                        + ", ".join(f"{k} {v:,.3f}" for k, v in found.items()),
-                        file=sys.stderr,
-                        flush=True,
-                    )
-                store.close()
+            table = run(args, sizes, tmp, server.url)
         finally:
             server.stop()
     report(table, sizes)
     return 0
+
+
+def run(
+    args: argparse.Namespace, sizes: list[int], tmp: Path, redis_url: str
+) -> dict[str, dict[int, dict[str, float]]]:
+    """At each size: the index and the stores filled at once (threads: the work
+    is in Redis, SQLite and PostgreSQL, which release the GIL), then each
+    measured alone, so no measurement shares the machine with a fill."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    env = {**os.environ, "DATELINE_REDIS_URL": redis_url,
+           "DATELINE_SOURCES_DIR": str(tmp)}  # fmt: skip
+    rng = random.Random(7)
+    print(f"signing {sizes[-1] + 300:,} texts ...", file=sys.stderr, flush=True)
+    signed = []
+    for n in range(sizes[-1] + 300):
+        text = " ".join(rng.choices(WORDS, k=60))
+        aid = hashlib.blake2b(f"a{n}".encode(), digest_size=10).hexdigest()
+        signature = text_signature(normalized_text(text))
+        signed.append((aid, hashlib.md5(text.encode()).hexdigest(), signature))
+    redis = Redis.from_url(redis_url)
+    DedupeIndex(redis, 0.4).decide_many(signed[:1])  # the script loaded
+    redis.flushall()
+    empty = int(redis.info("memory")["used_memory"])
+    backends = {}
+    if "sqlite" in args.backends:
+        backends["sqlite"] = str(tmp / "scale.sqlite3")
+    if "postgres" in args.backends:
+        try:
+            backends["postgres"] = _postgres()
+        except Exception as exc:  # noqa: BLE001
+            print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
+    originals: dict[str, list[str]] = {name: [] for name in backends}
+    table: dict[str, dict[int, dict[str, float]]] = {}
+    done = 0
+    with ThreadPoolExecutor(len(backends) + 1) as pool:
+        for size in sizes:
+            started = time.perf_counter()
+            fills = [pool.submit(fill_index, redis, signed, done, size)] + [
+                pool.submit(fill, url, done, size, random.Random(size), originals[name])
+                for name, url in backends.items()
+            ]  # fmt: skip
+            for future in fills:
+                future.result()
+            print(
+                f"filled to {size:,} in {time.perf_counter() - started:,.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            done = size
+            measured = {"redis": measure_index(redis, signed, size, empty)}
+            for name, url in backends.items():
+                measured[name] = measure_store(url, env, size, tmp)
+            for name, found in measured.items():
+                table.setdefault(name, {})[size] = found
+                print(  # as it comes: a long run shows what it has
+                    f"{name} {size:,}: "
+                    + ", ".join(f"{k} {v:,.3f}" for k, v in found.items()),
+                    file=sys.stderr,
+                    flush=True,
+                )
+    return table
 
 
 def _postgres() -> str:
