@@ -47,7 +47,7 @@ class BenchSite:
     """Paths -> (content type, bytes), like the demo's `Site`, so `serve` serves it."""
 
     def __init__(
-        self, base: str, count: int = 2000, pages_dir: Path | None = None
+        self, base: str, count: int = 2000, pages_dir: Path | list[Path] | None = None
     ) -> None:
         self.base = base.rstrip("/")
         self.pages: dict[str, tuple[str, bytes]] = {}
@@ -86,16 +86,22 @@ class BenchSite:
             self._add(path, article_page(story, self.base, path, rng).encode())
             self.articles.append(path)
 
-    def _from_folder(self, folder: Path, count: int) -> None:
-        files = sorted(
-            p for p in folder.iterdir() if p.name.endswith((".html", ".html.gz"))
-        )
-        if not files:
-            raise SystemExit(f"PAGES={folder}: no .html or .html.gz files there")
+    def _from_folder(self, folders: Path | list[Path], count: int) -> None:
+        """The pages of one folder or several, in the order they are named."""
+        files = []
+        for folder in folders if isinstance(folders, list) else [folders]:
+            found = sorted(
+                p for p in folder.iterdir() if p.name.endswith((".html", ".html.gz"))
+            )
+            if not found:
+                raise SystemExit(f"PAGES={folder}: no .html or .html.gz files there")
+            files += found
         bodies = [
             gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()
             for p in files
         ]
+        if 0 < count < len(bodies):  # every n-th page: each folder's share kept
+            bodies = bodies[:: len(bodies) // count][:count]
         rounds = -(-max(count, len(bodies)) // len(bodies))
         for r in range(rounds):
             for i, body in enumerate(bodies):
