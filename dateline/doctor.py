@@ -4,7 +4,8 @@ Redis reachable and set up as the queue needs it (append-only, no eviction) and
 not open to others (a password, or loopback only); Redis
 and the database one pair; the database at the current schema; every source file
 valid; the User-Agent carrying the operator's contact; workers alive while pages
-wait; retries due; the size of the recorded-URL set; disk space under var/.
+wait; retries due; the size of the recorded-URL set; the dedupe index's
+layout; disk space under var/.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from workers import keys, settings
 
 MIN_FREE_BYTES = 1 << 30  # 1 GiB under var/
 PLACEHOLDER_CONTACT = "github.com/dateline/dateline"
+OLDER_LAYOUT = (
+    "the dedupe index holds an older layout: copies of the articles it indexed "
+    "are not found; run `dateline dedupe rebuild`"
+)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -171,6 +176,14 @@ def _recorded() -> tuple[bool, str]:
     return True, f"{count} URL(s) remembered as recorded"
 
 
+def _dedupe_layout() -> tuple[bool, str]:
+    from workers.dedupe_index import DedupeIndex
+
+    if DedupeIndex(_redis(), settings.NEAR_THRESHOLD).older_layout():
+        return False, OLDER_LAYOUT
+    return True, "the current layout"
+
+
 def _disk() -> tuple[bool, str]:
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(settings.VAR_DIR).free
@@ -197,6 +210,7 @@ CHECKS: list[tuple[str, Callable[[], tuple[bool, str]]]] = [
     ("workers", _workers),
     ("retries", _retries),
     ("recorded URLs", _recorded),
+    ("dedupe index", _dedupe_layout),
     ("disk", _disk),
     ("dashboards", _dashboards),
 ]

@@ -47,6 +47,11 @@ def cmd_work(args: argparse.Namespace) -> int:
         raise UsageError("work: -n must be at least 1")
     url = redis_url()
     check_pair(connect(url))
+    from dateline.doctor import OLDER_LAYOUT
+    from workers.dedupe_index import DedupeIndex
+
+    if DedupeIndex(connect(url), settings.NEAR_THRESHOLD).older_layout():
+        logger.warning(OLDER_LAYOUT)
     print(
         f"{args.workers} worker(s) on queue '{settings.QUEUE_NAME}' at "
         f"{settings.masked(url)}"

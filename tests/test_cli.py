@@ -14,6 +14,7 @@ from dateline.demo.stories import SEED_TITLE, seed_story, windows_1252_story
 from dateline.operate import queue_status
 from dateline.private_redis import free_port
 from tests.harness import REPO as REPO_ROOT
+from workers import keys
 
 
 def test_unreachable_redis_is_one_line_naming_the_url(
@@ -367,19 +368,26 @@ def test_doctor_is_one_line_a_check_and_fails_on_any_problem(
     env = {**dateline_env, "DATELINE_USER_AGENT": "TestNews/1.0 (+https://t.example)"}
     healthy = run_dateline(env, "doctor")
     lines = healthy.stdout.splitlines()
-    assert len(lines) == 11 and all(line.startswith("ok") for line in lines), lines
+    assert len(lines) == 12 and all(line.startswith("ok") for line in lines), lines
     assert "rq-dashboard --json" in healthy.stdout  # issue 16, point 9
     assert "ok    redis access: loopback only" in healthy.stdout  # issue 15
     # the placeholder contact, a broken source file, a Redis of another database
     (sources_dir / "broken.toml").write_text('name = "x"\nfeeds = ["not a url"]\n')
     redis.set("dateline:database_id", "another-database")
+    redis.set(keys.DEDUPE_BAND_256.format(0, 7), b"\x00" * 12)  # issue 17
     sick = run_dateline(dateline_env, "doctor", check=False)
     assert sick.returncode == 1
     failing = [
         ln.split(":")[0] for ln in sick.stdout.splitlines() if ln.startswith("FAIL")
     ]
-    assert failing == ["FAIL  redis/database pair", "FAIL  sources", "FAIL  user agent"]
+    assert failing == [
+        "FAIL  redis/database pair",
+        "FAIL  sources",
+        "FAIL  user agent",
+        "FAIL  dedupe index",
+    ]
     assert "dateline db adopt" in sick.stdout and "broken.toml" in sick.stdout
+    assert "dateline dedupe rebuild" in sick.stdout
 
 
 def test_failed_names_whole_job_failures_in_words(

@@ -8,6 +8,7 @@ import pytest
 from redis import Redis
 
 from config.source import SourceConfig
+from workers import keys
 from workers.dedupe import content_hash, normalized_text
 from workers.dedupe_index import DedupeIndex, sign_later, text_signature
 from workers.urls import article_id, canonical_url, page_key, resolve_canonical
@@ -265,3 +266,35 @@ def test_decisions_carry_redis_order_across_workers(
     )
     assert copy.original_id == "aa" * 10
     assert first.decided_at < copy.decided_at < third.decided_at
+
+
+def test_buckets_stay_short_as_the_index_grows(redis: Redis) -> None:
+    """Issue 17, point 4: a decision reads and searches its 32 band buckets, so
+    its cost follows their length. 3,000 articles spread over the band's
+    buckets (with 256 a band, no more than 256 keys could hold them)."""
+    import hashlib
+
+    from workers.dedupe_index import BUCKETS, Signature
+
+    index = DedupeIndex(redis, 0.5)
+    articles = []
+    for n in range(3000):
+        digest = hashlib.blake2b(str(n).encode(), digest_size=64).digest()
+        values = digest * 2  # any bytes: the buckets' spread is what is tested
+        bands = tuple(hashlib.blake2b(bytes([b]) + digest, digest_size=4).digest()
+                      for b in range(32))  # fmt: skip
+        articles.append((f"{n:020x}", f"{n:032x}", Signature(values[:128], bands)))
+    index.decide_many(articles)
+    band0 = list(redis.scan_iter(match=keys.DEDUPE_BAND.format(0, "*"), count=1000))
+    assert BUCKETS >= 4096 and len(band0) > 1000
+    longest = max(redis.strlen(k) for k in band0)
+    assert longest <= 12 * 8  # a few entries, not 3,000 / 256
+
+
+def test_an_index_of_the_older_layout_is_named_until_rebuilt(redis: Redis) -> None:
+    index = DedupeIndex(redis, 0.5)
+    assert not index.older_layout()
+    redis.set(keys.DEDUPE_BAND_256.format(0, 9), b"\x00" * 12)
+    assert index.older_layout()
+    index.clear()  # what `dateline dedupe rebuild` does first
+    assert not index.older_layout()

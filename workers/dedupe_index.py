@@ -10,13 +10,14 @@ signature estimates against the threshold, and the best makes a near copy; then
 the article is inserted. Two workers racing on copies of one story therefore see
 one original. Copies point at their cluster's original, never at another copy.
 
-Memory is kept under 1 KB per article at any scale: ids (8 bytes in buckets, 10
-in records) and band hashes are raw bytes; a band bucket is one string of 12-byte
-entries (band hash, id), searched in the script, so a bucket key's overhead is
-shared by its entries whether the index holds 2,000 articles or a million;
-signatures keep 8 bits per value (an 8-bit collision adds 1/256 to the equal
-rate, corrected for). All keys share one hash tag, so the script runs unchanged
-on Redis Cluster.
+Memory is kept under 1 KB per article from 100,000 articles up, and a decision
+costs the same at a million as at ten thousand: ids (8 bytes in buckets, 10 in
+records) and band hashes are raw bytes; a band bucket is one string of 12-byte
+entries (band hash, id), searched in the script, 4,096 buckets a band, so a
+bucket key's overhead is shared by its entries and a bucket stays short (a
+small index pays the buckets' keys, 13 MB); signatures keep 8 bits per value
+(an 8-bit collision adds 1/256 to the equal rate, corrected for). All keys
+share one hash tag, so the script runs unchanged on Redis Cluster.
 """
 
 from __future__ import annotations
@@ -38,7 +39,12 @@ from workers import keys
 PERMUTATIONS = 128
 SEED = 20240319  # the permutations: every worker, and every rebuild, must share it
 BANDS, ROWS = 32, 2  # candidates: 0.995 at J=0.4, 0.08 at J=0.05
-BUCKETS = 256  # per band: 8,192 strings; 390 entries (4.7 KB) each at 100k articles
+# per band: 131,072 strings in all, 24 entries (300 bytes) each at 100k articles,
+# 244 (2.9 KB) at a million. A decision reads and searches 32 of them, so its
+# cost follows their length: with 256 a band it grew tenfold from 100k articles
+# to a million (bench-scale); the 13 MB the keys cost is 130 bytes an article at
+# 100k and 13 at a million.
+BUCKETS = 4096
 CONTENT_BUCKETS = 1024
 SHINGLE = 4
 WORD = re.compile(r"\w+")
@@ -264,6 +270,12 @@ class DedupeIndex:
             ],
             client=pipe,
         )
+
+    def older_layout(self) -> bool:
+        """Whether the index holds band buckets of the layout before this one:
+        copies of the articles it indexed are not found until a rebuild."""
+        probes = [keys.DEDUPE_BAND_256.format(0, b) for b in range(64)]
+        return bool(self.redis.exists(*probes))
 
     def clear(self) -> int:
         """Delete the whole index (before a rebuild); returns keys deleted."""

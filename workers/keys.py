@@ -15,5 +15,8 @@ CRAWL_LOCK = "dateline:lock:crawl:{}"  # source_id -> crawl run holding it
 DEDUPE_ALL = "dateline:{dedupe}:*"  # for a rebuild's SCAN
 DEDUPE_CONTENT = "dateline:{{dedupe}}:c:{}"  # bucket -> {content hash: article id}
 DEDUPE_ARTICLE = "dateline:{{dedupe}}:a:{}"  # id (16 hex) -> signature + decision
-DEDUPE_BAND = "dateline:{{dedupe}}:s:{}:{}"  # band, bucket -> (band hash, id) entries
+DEDUPE_BAND = "dateline:{{dedupe}}:b:{}:{}"  # band, bucket -> (band hash, id) entries
+# the band buckets of the layout before 4,096 buckets a band (256): a rebuild
+# moves an index from it (DedupeIndex.older_layout)
+DEDUPE_BAND_256 = "dateline:{{dedupe}}:s:{}:{}"
 DATABASE_ID = "dateline:database_id"  # the id of the database this Redis serves
