@@ -232,20 +232,30 @@ def measure_store(
     }
 
 
-def fill_index(redis: Redis, signed: list[Any], done: int, size: int) -> None:
+def signed(n: int) -> tuple[str, str, Any]:
+    """Article `n` as the index sees it: (article id, content hash, signature)."""
+    text = " ".join(random.Random(n).choices(WORDS, k=60))
+    aid = hashlib.blake2b(f"a{n}".encode(), digest_size=10).hexdigest()
+    signature = text_signature(normalized_text(text))
+    return aid, hashlib.md5(text.encode()).hexdigest(), signature
+
+
+def fill_index(redis: Redis, done: int, size: int) -> None:
+    """Articles `done` to `size`, signed here (beside the stores' fills) and
+    decided in batches of 500, as a job's pages are."""
     index = DedupeIndex(redis, 0.4)
     for start in range(done, size, 500):
-        index.decide_many(signed[start : min(size, start + 500)])
+        index.decide_many([signed(n) for n in range(start, min(size, start + 500))])
 
 
 def measure_index(
-    redis: Redis, signed: list[Any], size: int, empty: int
+    redis: Redis, probes: list[Any], size: int, empty: int
 ) -> dict[str, float]:
     """`empty`: Redis's used memory before the index held anything."""
     index = DedupeIndex(redis, 0.4)
     used = int(redis.info("memory")["used_memory"]) - empty
     timings = []
-    for article_id, content_hash, signature in signed[-300:]:  # never filled
+    for article_id, content_hash, signature in probes:  # never filled
         started = time.perf_counter()
         probe = hashlib.blake2b(f"p{size}{article_id}".encode(), digest_size=10)
         index.decide(probe.hexdigest(), content_hash, signature)
@@ -287,16 +297,9 @@ def run(
 
     env = {**os.environ, "DATELINE_REDIS_URL": redis_url,
            "DATELINE_SOURCES_DIR": str(tmp)}  # fmt: skip
-    rng = random.Random(7)
-    print(f"signing {sizes[-1] + 300:,} texts ...", file=sys.stderr, flush=True)
-    signed = []
-    for n in range(sizes[-1] + 300):
-        text = " ".join(rng.choices(WORDS, k=60))
-        aid = hashlib.blake2b(f"a{n}".encode(), digest_size=10).hexdigest()
-        signature = text_signature(normalized_text(text))
-        signed.append((aid, hashlib.md5(text.encode()).hexdigest(), signature))
+    probes = [signed(n) for n in range(10**9, 10**9 + 300)]
     redis = Redis.from_url(redis_url)
-    DedupeIndex(redis, 0.4).decide_many(signed[:1])  # the script loaded
+    DedupeIndex(redis, 0.4).decide_many(probes[:1])  # the script loaded
     redis.flushall()
     empty = int(redis.info("memory")["used_memory"])
     backends = {}
@@ -313,7 +316,7 @@ def run(
     with ThreadPoolExecutor(len(backends) + 1) as pool:
         for size in sizes:
             started = time.perf_counter()
-            fills = [pool.submit(fill_index, redis, signed, done, size)] + [
+            fills = [pool.submit(fill_index, redis, done, size)] + [
                 pool.submit(fill, url, done, size, random.Random(size), originals[name])
                 for name, url in backends.items()
             ]  # fmt: skip
@@ -325,7 +328,7 @@ def run(
                 flush=True,
             )
             done = size
-            measured = {"redis": measure_index(redis, signed, size, empty)}
+            measured = {"redis": measure_index(redis, probes, size, empty)}
             for name, url in backends.items():
                 measured[name] = measure_store(url, env, size, tmp)
             for name, found in measured.items():
