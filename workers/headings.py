@@ -89,10 +89,11 @@ def heading_text(node: Any) -> str | None:
     return (bare if len(bare) >= 4 else shown) or None
 
 
-def headings(tree: Any) -> list[str]:
-    """The texts of the page's <h1> elements that may be its headline."""
+def headings(tree: Any, h1s: list[Any] | None = None) -> list[str]:
+    """The texts of the page's <h1> elements (`h1s`, when the caller has them)
+    that may be its headline."""
     found = []
-    for node in tree.xpath("//h1")[: MAX_HEADINGS * 2]:
+    for node in (tree.xpath("//h1") if h1s is None else h1s)[: MAX_HEADINGS * 2]:
         if _hidden(node) or _elsewhere(node):
             continue
         if text := heading_text(node):
