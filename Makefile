@@ -37,7 +37,7 @@ bench-dedupe: $(STAMP)  ## dedupe index at 100,000 articles: memory and latency
 	$(BIN)/python -m tests.bench.dedupe
 
 bench-throughput: $(STAMP)  ## real pages (../shared/eval): end to end on SQLite and PostgreSQL against the extraction ceiling (PAGES=DIR, GENERATED=1, DB=sqlite)
-	$(BIN)/python -m tests.bench.throughput --shared $(SHARED) $(if $(PAGES),--pages $(PAGES)) $(if $(DB),--db $(DB))
+	$(BIN)/python -m tests.bench.throughput --shared $(SHARED) $(if $(PAGES),--pages $(PAGES)) $(if $(GENERATED),--generated) $(if $(DB),--db $(DB))
 
 bench-scale: $(STAMP)  ## cost as the store grows: 10^4, 10^5, 10^6 records (SIZES=a,b,c)
 	$(BIN)/python -m tests.bench.scale $(if $(SIZES),--sizes $(SIZES))

@@ -134,6 +134,12 @@ def fill(
             rows.append(row)
             revisions.append(tuple(made[c] for c in REVISION))
         many(store, [(UPSERT, rows), (revision, revisions)])
+    if hasattr(store, "pool"):
+        # what autovacuum does within a minute of a bulk load (it is off on
+        # some servers, this one's too): without statistics the planner reads
+        # `cluster_id IN (100 ids)` as half the table and scans it all
+        with store.pool.connection() as conn:
+            conn.execute("ANALYZE")
     store.close()
 
 
