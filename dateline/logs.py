@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import warnings
 
 from workers import settings
 
@@ -23,6 +24,11 @@ def configure_logging(args: argparse.Namespace) -> None:
         # trafilatura warns of every fallback it tries; the record says the outcome.
         for name in ("trafilatura", "htmldate", "readability", "psycopg.pool"):
             logging.getLogger(name).setLevel(logging.ERROR)
+        # and dateutil of a zone name it cannot place ("EST" in a page's date,
+        # read by htmldate): the record keeps the date it could read, or none
+        from dateutil.parser import UnknownTimezoneWarning
+
+        warnings.filterwarnings("ignore", category=UnknownTimezoneWarning)
         # The console without -v: one line a failure, no traceback (a failed
         # job's, a crawl's), no Scrapy chatter, no line per failed download (the
         # crawl's summary counts them). The log file keeps every record whole.

@@ -611,3 +611,30 @@ def test_a_gz_bomb_is_too_large_in_bounded_memory(
     assert ingest.returncode == 1
     assert f"skipped {bomb}: larger than" in ingest.stderr
     assert "1 page(s) enqueued" in ingest.stderr
+
+
+def test_a_zone_name_dateutil_cannot_place_is_not_printed() -> None:
+    """htmldate hands dateutil dates like `10:00 EST`; its warning says nothing
+    a user can act on, and `dateline extract` printed it on real pages."""
+    import subprocess
+    import sys
+
+    script = (
+        "import argparse, warnings\n"
+        "from dateline.logs import configure_logging\n"
+        "from dateutil.parser import UnknownTimezoneWarning\n"
+        "configure_logging(argparse.Namespace(verbose={v}))\n"
+        "warnings.warn('tzname EST identified', UnknownTimezoneWarning)\n"
+    )
+    quiet, verbose = (
+        subprocess.run(
+            [sys.executable, "-c", script.format(v=v)],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )  # fmt: skip
+        for v in (False, True)
+    )
+    assert quiet.stderr == ""
+    assert "UnknownTimezoneWarning" in verbose.stderr
