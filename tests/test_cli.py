@@ -127,6 +127,28 @@ def test_ingest_local_pages_then_work(
     assert proc.returncode == 1 and "--source" in proc.stderr
 
 
+def test_a_queue_per_source_group(
+    demo_site: Site, tmp_path: Path, dateline_env: dict, redis: Redis
+) -> None:
+    """Issue 17, point 5 (the README's advice past one Redis): DATELINE_QUEUE
+    names the queue pages go to and the one workers drain; workers of another
+    queue leave them be."""
+    from tests.harness import run_dateline
+
+    path = tmp_path / "seed.html"
+    path.write_bytes(demo_site.pages[courier_url(seed_story())][1])
+    wires = {**dateline_env, "DATELINE_QUEUE": "wires"}
+    enqueued = run_dateline(wires, "ingest", str(path), "--source", "demo-courier")
+    assert "enqueued on 'wires'" in enqueued.stderr
+    assert queue_status(redis, "wires")["queued"] == 1
+    run_dateline(dateline_env, "work", "-n", "1", "--burst")  # the default queue's
+    assert queue_status(redis, "wires")["queued"] == 1
+    run_dateline(wires, "work", "-n", "1", "--burst")
+    assert queue_status(redis, "wires")["queued"] == 0
+    records = run_dateline(wires, "export").stdout.splitlines()
+    assert [json.loads(r)["title"] for r in records] == [SEED_TITLE]
+
+
 def test_failed_and_requeue_by_filter(
     demo_site: Site, tmp_path: Path, run: Any, redis: Redis, sources_dir: Path
 ) -> None:
