@@ -20,10 +20,6 @@ from workers import keys, settings
 
 MIN_FREE_BYTES = 1 << 30  # 1 GiB under var/
 PLACEHOLDER_CONTACT = "github.com/dateline/dateline"
-OLDER_LAYOUT = (
-    "the dedupe index holds an older layout: copies of the articles it indexed "
-    "are not found; run `dateline dedupe rebuild`"
-)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -177,7 +173,7 @@ def _recorded() -> tuple[bool, str]:
 
 
 def _dedupe_layout() -> tuple[bool, str]:
-    from workers.dedupe_index import DedupeIndex
+    from workers.dedupe_index import OLDER_LAYOUT, DedupeIndex
 
     if DedupeIndex(_redis(), settings.NEAR_THRESHOLD).older_layout():
         return False, OLDER_LAYOUT

@@ -46,11 +46,11 @@ def cmd_work(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise UsageError("work: -n must be at least 1")
     url = redis_url()
-    check_pair(connect(url))
-    from dateline.doctor import OLDER_LAYOUT
-    from workers.dedupe_index import DedupeIndex
+    redis = connect(url)
+    check_pair(redis)
+    from workers.dedupe_index import OLDER_LAYOUT, DedupeIndex
 
-    if DedupeIndex(connect(url), settings.NEAR_THRESHOLD).older_layout():
+    if DedupeIndex(redis, settings.NEAR_THRESHOLD).older_layout():
         logger.warning(OLDER_LAYOUT)
     print(
         f"{args.workers} worker(s) on queue '{settings.QUEUE_NAME}' at "

@@ -46,6 +46,10 @@ BANDS, ROWS = 32, 2  # candidates: 0.995 at J=0.4, 0.08 at J=0.05
 # 100k and 13 at a million.
 BUCKETS = 4096
 CONTENT_BUCKETS = 1024
+OLDER_LAYOUT = (  # what doctor and work say of an index of the older layout
+    "the dedupe index holds an older layout: copies of the articles it indexed "
+    "are not found; run `dateline dedupe rebuild`"
+)
 SHINGLE = 4
 WORD = re.compile(r"\w+")
 KIND = {b"o": None, b"e": "exact", b"n": "near"}

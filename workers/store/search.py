@@ -115,8 +115,8 @@ def search(
     sizes = {
         row["cluster_id"]: row["n"]
         for row in store._execute(
-            "SELECT cluster_id, COUNT(*) AS n FROM articles WHERE cluster_id IN "
-            f"({', '.join('?' * len(clusters))}) GROUP BY cluster_id",
+            "SELECT cluster_id, size AS n FROM cluster_sizes WHERE cluster_id IN "
+            f"({', '.join('?' * len(clusters))})",  # kept as records are written
             clusters,
         )
     } if clusters else {}  # fmt: skip

@@ -18,7 +18,49 @@ from __future__ import annotations
 
 KINDS = "COALESCE({row}.dup_kind, 'original')"
 
-SQLITE = f"""
+
+def _count_in(kind: str, cluster: bool) -> str:
+    """SQLite: a `new` row counted under `kind` (and in its cluster)."""
+    return (
+        f"INSERT INTO tallies VALUES (new.source_id, {kind}, 1) "
+        "ON CONFLICT (source_id, kind) DO UPDATE SET n = n + 1;\n"
+    ) + (
+        "INSERT INTO cluster_sizes SELECT new.cluster_id, 1, new.stored_at "
+        "WHERE new.cluster_id IS NOT NULL ON CONFLICT (cluster_id) DO UPDATE SET "
+        "size = size + 1, first_stored = MIN(first_stored, excluded.first_stored);\n"
+        if cluster
+        else ""
+    )
+
+
+def _count_out(kind: str, cluster: bool) -> str:
+    """SQLite: an `old` row no longer counted under `kind` (nor in its cluster)."""
+    return (
+        "UPDATE tallies SET n = n - 1 "
+        f"WHERE source_id = old.source_id AND kind = {kind};\n"
+    ) + (
+        "UPDATE cluster_sizes SET size = size - 1 WHERE cluster_id = old.cluster_id;\n"
+        if cluster
+        else ""
+    )
+
+
+def _triggers(table: str, columns: str, new: str, old: str, cluster: bool) -> str:
+    """SQLite: a table's rows counted in on insert, out on delete, and out then
+    in when a counted column changes."""
+    count_in, count_out = _count_in(new, cluster), _count_out(old, cluster)
+    return (
+        f"CREATE TRIGGER IF NOT EXISTS tally_{table}_insert AFTER INSERT ON "
+        f"{table}s BEGIN\n{count_in}END;\n"
+        f"CREATE TRIGGER IF NOT EXISTS tally_{table}_delete AFTER DELETE ON "
+        f"{table}s BEGIN\n{count_out}END;\n"
+        f"CREATE TRIGGER IF NOT EXISTS tally_{table}_update AFTER UPDATE OF "
+        f"{columns} ON {table}s BEGIN\n{count_out}{count_in}END;\n"
+    )
+
+
+SQLITE = (
+    """
 CREATE TABLE IF NOT EXISTS tallies (
     source_id TEXT NOT NULL, kind TEXT NOT NULL, n INTEGER NOT NULL,
     PRIMARY KEY (source_id, kind)
@@ -28,46 +70,18 @@ CREATE TABLE IF NOT EXISTS cluster_sizes (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS cluster_sizes_big
 ON cluster_sizes (size DESC, first_stored);
-CREATE TRIGGER IF NOT EXISTS tally_article_insert AFTER INSERT ON articles BEGIN
-    INSERT INTO tallies VALUES (new.source_id, {KINDS.format(row="new")}, 1)
-    ON CONFLICT (source_id, kind) DO UPDATE SET n = n + 1;
-    INSERT INTO cluster_sizes SELECT new.cluster_id, 1, new.stored_at
-    WHERE new.cluster_id IS NOT NULL
-    ON CONFLICT (cluster_id) DO UPDATE SET size = size + 1,
-        first_stored = MIN(first_stored, excluded.first_stored);
-END;
-CREATE TRIGGER IF NOT EXISTS tally_article_delete AFTER DELETE ON articles BEGIN
-    UPDATE tallies SET n = n - 1
-    WHERE source_id = old.source_id AND kind = {KINDS.format(row="old")};
-    UPDATE cluster_sizes SET size = size - 1 WHERE cluster_id = old.cluster_id;
-END;
-CREATE TRIGGER IF NOT EXISTS tally_article_update
-AFTER UPDATE OF source_id, dup_kind, cluster_id ON articles BEGIN
-    UPDATE tallies SET n = n - 1
-    WHERE source_id = old.source_id AND kind = {KINDS.format(row="old")};
-    INSERT INTO tallies VALUES (new.source_id, {KINDS.format(row="new")}, 1)
-    ON CONFLICT (source_id, kind) DO UPDATE SET n = n + 1;
-    UPDATE cluster_sizes SET size = size - 1 WHERE cluster_id = old.cluster_id;
-    INSERT INTO cluster_sizes SELECT new.cluster_id, 1, new.stored_at
-    WHERE new.cluster_id IS NOT NULL
-    ON CONFLICT (cluster_id) DO UPDATE SET size = size + 1,
-        first_stored = MIN(first_stored, excluded.first_stored);
-END;
-CREATE TRIGGER IF NOT EXISTS tally_page_insert AFTER INSERT ON pages BEGIN
-    INSERT INTO tallies VALUES (new.source_id, new.outcome, 1)
-    ON CONFLICT (source_id, kind) DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS tally_page_update
-AFTER UPDATE OF source_id, outcome ON pages BEGIN
-    UPDATE tallies SET n = n - 1
-    WHERE source_id = old.source_id AND kind = old.outcome;
-    INSERT INTO tallies VALUES (new.source_id, new.outcome, 1)
-    ON CONFLICT (source_id, kind) DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER IF NOT EXISTS tally_page_delete AFTER DELETE ON pages BEGIN
-    UPDATE tallies SET n = n - 1 WHERE source_id = old.source_id AND kind = old.outcome;
-END;
 """
+    + _triggers(
+        "article",
+        "source_id, dup_kind, cluster_id",
+        KINDS.format(row="new"),
+        KINDS.format(row="old"),
+        cluster=True,
+    )  # fmt: skip
+    + _triggers(
+        "page", "source_id, outcome", "new.outcome", "old.outcome", cluster=False
+    )
+)
 
 # The counts of the records already there, when a database gains the tables
 BACKFILL = [
