@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from trafilatura.metadata import extract_metadata
+from trafilatura.utils import load_html
 
 from dateline.demo.site import Site, courier_url
 from dateline.demo.stories import SEED_TITLE, seed_story, windows_1252_story
 from workers.decode import UndecodablePage, decode_html
-from workers.extract import extract_article
+from workers.extract import _date_params, _metadata, extract_article
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def seed_pages(site: Site) -> tuple[bytes, bytes]:
@@ -146,3 +152,39 @@ def test_a_huge_page_is_extracted_not_crashed() -> None:
     assert len(body) > 1_500_000
     article = extract_article(body, "http://x/")
     assert article is not None and "budget vote" in article.text
+
+
+# An app shell, after pixable.com's pages in the trafilatura set: the story is
+# drawn by script, so the body holds no text for trafilatura to return a document
+# with, yet the head names the author and the date.
+TEASER = b"""<html><head><title>Vergara and Manganiello are engaged</title>
+<meta property="og:site_name" content="Pixable">
+<meta property="article:author" content="Sophy Ziss">
+<meta property="article:published_time" content="2014-12-29T16:51:17+00:00">
+<meta name="author" content="Sophy Ziss"></head>
+<body ng-controller="AppCtrl"><noscript><p>JavaScript is disabled on your browser.</p>
+</noscript><div id="headerNavBar"><div id="headerNavContent"></div></div>
+<div id="content-filler"></div><ul id="sidebar"><li><h4></h4><p></p></li></ul>
+</body></html>"""
+
+
+def test_a_page_too_short_for_trafilatura_keeps_the_metadata_it_finds() -> None:
+    article = extract_article(TEASER, "http://www.pixable.com/article/engaged-54364")
+    assert article is not None and not article.has_article
+    assert article.authors == ("Sophy Ziss",)
+    assert ("htmldate", "2014-12-29T16:51:17+0000") in article.date_candidates
+
+
+@pytest.mark.parametrize(
+    "source", sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+)
+def test_trafilatura_metadata_is_read_as_trafilatura_reads_it(source: str) -> None:
+    """The fields Dateline reads from trafilatura's metadata are those its own
+    `extract_metadata` gives, on every fixture page and the teaser."""
+    for page in (FIXTURES / source / "article.html").read_bytes(), TEASER:
+        tree = load_html(page)
+        params = _date_params(None)
+        ours = _metadata(tree, "http://x.example/a/1", params, need_author=True)
+        theirs = extract_metadata(tree, "http://x.example/a/1", dict(params))
+        for field in ("title", "author", "sitename", "date", "url", "description"):
+            assert getattr(ours, field) == getattr(theirs, field), field

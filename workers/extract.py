@@ -18,6 +18,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
+from htmldate import find_date
+from trafilatura import metadata as meta
+from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from workers.boilerplate import clean_tree, drop_boilerplate_lines
@@ -54,14 +57,8 @@ def extract_article(
     check_elements(body, tree, max_elements)
     declared = declared_metadata(tree)
     clean_tree(tree, text)  # after the metadata
-    doc = _trafilatura(
-        tree,
-        url,
-        favor_precision=True,
-        with_metadata=True,
-        date_extraction_params=_date_params(fetched_at),
-    )
-    main_text = _text_of(doc)
+    doc = _metadata(tree, url, _date_params(fetched_at), not declared["authors"])
+    main_text = _text_of(_trafilatura(tree, url, favor_precision=True))
     if len(main_text) < PRECISE_ENOUGH:
         # Precision mode trims trailing boilerplate from long stories but can cut a
         # short one: below this length, trafilatura's balanced mode decides.
@@ -119,6 +116,37 @@ def _trafilatura(tree: Any, url: str, **mode: Any) -> Any:
         deduplicate=False,
         **mode,
     )
+
+
+def _metadata(
+    tree: Any, url: str, date_params: dict[str, Any], need_author: bool
+) -> Document:
+    """trafilatura's metadata, the fields Dateline reads: what its
+    `extract_metadata` finds for them, in its order, less the categories, tags
+    and licence (never read) and the byline search when the page declares its
+    authors (which then win). The same values, a tenth of the cost saved."""
+    found = meta.examine_meta(tree)
+    if found.author and " " not in found.author:
+        found.author = None
+    try:
+        found = meta.extract_meta_json(tree, found)
+    except Exception as exc:  # trafilatura's JSON-LD reader, as it guards it
+        logger.debug("trafilatura's JSON-LD reader failed: %s", exc)
+    found.title = found.title or meta.extract_title(tree)
+    if need_author and not found.author:
+        found.author = meta.extract_author(tree)
+    found.url = found.url or meta.extract_url(tree, url)
+    found.date = find_date(tree, **date_params, url=found.url)
+    found.sitename = found.sitename or meta.extract_sitename(tree)
+    if found.sitename:
+        found.sitename = found.sitename.lstrip("@")
+        name = found.sitename
+        if name and "." not in name and not name[0].isupper():
+            found.sitename = name.title()
+    elif found.url and (host := meta.META_URL.match(found.url)):
+        found.sitename = host[1]
+    found.clean_and_trim()
+    return found
 
 
 def _text_of(doc: Any) -> str:
