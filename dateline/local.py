@@ -14,7 +14,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,18 +44,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
         from dateline.fetch import fetch_pages
 
         results = fetch_pages(args.paths, sources.get(None), args.allow_private_hosts)
-        records = [
+        records: Iterable[dict[str, Any]] = (
             extract_page(page, sources.get(None)) if page else failure
             for page, failure in results
-        ]
+        )
     else:
-        records = [
+        records = (
             extract_local(item, sources.get(item.source_id)) for item in _inputs(args)
-        ]
-    for record in records:
+        )
+    read = unread = 0  # each record printed as it is made: a batch of thousands
+    for record in records:  # streams, and holds no more than one in memory
         print(json.dumps(record, ensure_ascii=False), flush=False)
-    unread = [r for r in records if r["status"] in ("error", "too_large")]
-    return 1 if records and len(unread) == len(records) else 0
+        read += 1
+        unread += record["status"] in ("error", "too_large")
+    return 1 if read and unread == read else 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
