@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from trafilatura.metadata import extract_metadata
@@ -10,8 +11,9 @@ from trafilatura.utils import load_html
 
 from dateline.demo.site import Site, courier_url
 from dateline.demo.stories import SEED_TITLE, seed_story, windows_1252_story
+from workers import extract as extract_module
 from workers.decode import UndecodablePage, decode_html
-from workers.extract import _date_params, _metadata, extract_article
+from workers.extract import PRECISE_ENOUGH, _date_params, _metadata, extract_article
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -188,3 +190,43 @@ def test_trafilatura_metadata_is_read_as_trafilatura_reads_it(source: str) -> No
         theirs = extract_metadata(tree, "http://x.example/a/1", dict(params))
         for field in ("title", "author", "sitename", "date", "url", "description"):
             assert getattr(ours, field) == getattr(theirs, field), field
+
+
+def _runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The modes of trafilatura's runs extract_article makes, in order."""
+    runs: list[str] = []
+    real = extract_module._trafilatura
+
+    def counted(tree: Any, url: str, **mode: Any) -> Any:
+        runs.append("precision" if mode.get("favor_precision") else "balanced")
+        return real(tree, url, **mode)
+
+    monkeypatch.setattr(extract_module, "_trafilatura", counted)
+    return runs
+
+
+def test_a_long_story_takes_one_precise_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long story (the seed's paragraphs three times over, as a live page
+    repeats its updates) is told long by its paragraphs: one run, precise."""
+    body = "".join(f"<p>{p}</p>" for p in seed_story().paragraphs * 3)
+    page = (
+        "<html><body><nav><a href='/'>Home</a><a href='/world'>World</a></nav>"
+        f"<article><h1>{SEED_TITLE}</h1>{body}</article></body></html>"
+    ).encode()
+    runs = _runs(monkeypatch)
+    article = extract_article(page, "http://x/live")
+    assert article is not None and len(article.text) >= PRECISE_ENOUGH
+    assert runs == ["precision"]
+
+
+def test_a_short_story_takes_one_balanced_run(
+    demo_site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seed as the Courier ran it (1,189 characters): its paragraphs tell it
+    short before any extraction, so balanced mode alone decides."""
+    runs = _runs(monkeypatch)
+    article = extract_article(seed_pages(demo_site)[0], "http://x/")
+    assert article is not None and article.has_article
+    assert runs == ["balanced"]
+    assert article.text.startswith("KYIV (Reuters) -")
+    assert len(article.text) < PRECISE_ENOUGH

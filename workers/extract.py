@@ -37,7 +37,7 @@ URL_DATE = re.compile(
     r"/((?:19|20)\d{2})(?:([/-])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])|"
     r"(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]))(?=[/_.-]|$)"
 )
-PRECISE_ENOUGH = 2000  # characters: see extract_article
+PRECISE_ENOUGH = 2000  # characters: see _body_text
 
 
 def extract_article(
@@ -58,11 +58,7 @@ def extract_article(
     declared = declared_metadata(tree)
     clean_tree(tree, text)  # after the metadata
     doc = _metadata(tree, url, _date_params(fetched_at), not declared["authors"])
-    main_text = _text_of(_trafilatura(tree, url, favor_precision=True))
-    if len(main_text) < PRECISE_ENOUGH:
-        # Precision mode trims trailing boilerplate from long stories but can cut a
-        # short one: below this length, trafilatura's balanced mode decides.
-        main_text = _text_of(_trafilatura(tree, url)) or main_text
+    main_text = _body_text(tree, url)
     titles = [*declared["titles"], *present(getattr(doc, "title", None))]
     sites = [*declared["site_names"], *present(getattr(doc, "sitename", None))]
     # an outlet named as the JSON-LD author yields to a person's printed byline
@@ -104,6 +100,30 @@ def extract_article(
         encoding=encoding,
         has_article=story_chars >= MIN_ARTICLE_CHARS,
     )
+
+
+def _body_text(tree: Any, url: str) -> str:
+    """The body as trafilatura finds it: in precision mode, which trims trailing
+    boilerplate from long stories but can cut a short one; below PRECISE_ENOUGH
+    characters, in its balanced mode. A page whose paragraphs hold fewer
+    characters than that is a short story for certain (bar a rare page whose
+    text is in divisions): the balanced run goes first, and the precise one
+    only if the balanced text turns out long after all."""
+    balanced = None
+    if _paragraph_chars(tree) < PRECISE_ENOUGH:
+        balanced = _text_of(_trafilatura(tree, url))
+        if 0 < len(balanced) < PRECISE_ENOUGH:
+            return balanced
+    precise = _text_of(_trafilatura(tree, url, favor_precision=True))
+    if len(precise) >= PRECISE_ENOUGH:
+        return precise
+    if balanced is None:
+        balanced = _text_of(_trafilatura(tree, url))
+    return balanced or precise
+
+
+def _paragraph_chars(tree: Any) -> int:
+    return sum(len(" ".join(p.text_content().split())) for p in tree.iter("p"))
 
 
 def _trafilatura(tree: Any, url: str, **mode: Any) -> Any:
