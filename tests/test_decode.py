@@ -95,6 +95,14 @@ def test_mojibake_in_a_page_is_repaired_so_the_dateline_parses() -> None:
     assert dateline is not None and dateline.agency == "Reuters"
 
 
+def test_only_the_garbled_lines_of_a_page_are_repaired() -> None:
+    lead = "KYIV (Reuters) — Ukraine’s president said on Tuesday it was “strong”."
+    garbled = lead.encode("utf-8").decode("sloppy-windows-1252")
+    clean = ["<p>Â is a letter in Romanian.</p>", f"<p>{RUSSIAN}</p>", "<p>ok</p>"]
+    page = "\n".join([clean[0], f"<p>{garbled}</p>", *clean[1:]])
+    assert repair_mojibake(page).split("\n") == [clean[0], f"<p>{lead}</p>", *clean[1:]]
+
+
 def test_repair_leaves_clean_text_alone() -> None:
     for clean in (FRENCH, POLISH, RUSSIAN, CHINESE, "Â is a letter in Romanian."):
         assert repair_mojibake(clean) == clean
