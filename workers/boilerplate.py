@@ -76,9 +76,6 @@ PROMPT_LINE = re.compile(
 # Empty elements with text after them: WordPress's <span id="more-123"> where a
 # teaser ends, an icon's <i></i>, an anchor's <span></span>. trafilatura's
 # precision mode prunes empty elements without their tails, and the text goes.
-EMPTY_BEFORE_TEXT = etree.XPath(  # an empty element that text follows
-    "//*[not(node())][following-sibling::node()[1][self::text()]]"
-)
 PRUNED_EMPTY = {
     "span",
     "i",
@@ -112,8 +109,8 @@ def clean_tree(tree: Any, html: str = "") -> None:
     """Join drop caps to the word they begin; drop empty elements that text
     follows, keeping the text (in place). `html`, the page's source, lets the
     drop-cap search run only where a drop cap's class name occurs."""
-    for node in EMPTY_BEFORE_TEXT(tree):
-        if node.tag in PRUNED_EMPTY and node.tail and node.tail.strip():
+    for node in list(tree.iter(*PRUNED_EMPTY)):  # an empty one that text follows
+        if not node.text and not len(node) and node.tail and node.tail.strip():
             node.drop_tree()  # its tail stays in place
     if html and not any(mark in html for mark in DROP_CAP_MARKS):
         return
