@@ -54,7 +54,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         )
     read = unread = 0  # each record printed as it is made: a batch of thousands
     for record in records:  # streams, and holds no more than one in memory
-        print(json.dumps(record, ensure_ascii=False), flush=False)
+        print(json.dumps(record, ensure_ascii=False), flush=True)
         read += 1
         unread += record["status"] in ("error", "too_large")
     return 1 if read and unread == read else 0
@@ -179,9 +179,8 @@ def read_capped(path: str, limit: int) -> bytes:
             gzip.GzipFile(fileobj=io.BytesIO(head)).read(limit + 1) if gzipped else head
         )
     else:
-        with open(path, "rb") as fh:
-            gzipped = fh.read(2) == b"\x1f\x8b"
-            fh.seek(0)
+        with open(path, "rb") as fh:  # peeked, not sought: a pipe reads too
+            gzipped = fh.peek(2)[:2] == b"\x1f\x8b"
             stream: Any = gzip.GzipFile(fileobj=fh) if gzipped else fh
             raw = stream.read(limit + 1)
     if len(raw) > limit:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import select
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +17,7 @@ from dateline.demo.site import Site, courier_url
 from dateline.demo.stories import SEED_TITLE, seed_story, windows_1252_story
 from dateline.operate import queue_status
 from dateline.private_redis import free_port
+from tests.harness import BIN
 from tests.harness import REPO as REPO_ROOT
 from workers import keys
 
@@ -618,7 +623,7 @@ def test_a_gz_bomb_is_too_large_in_bounded_memory(
     child = subprocess.Popen(
         [str(BIN / "dateline"), "extract", str(bomb), str(good), "--source",
          "demo-courier"],
-        env=env, stdout=subprocess.PIPE, text=True,
+        env=dateline_env, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     out = child.stdout.read() if child.stdout else ""
     _, status, usage = os.wait4(child.pid, 0)
@@ -660,3 +665,37 @@ def test_a_zone_name_dateutil_cannot_place_is_not_printed() -> None:
     )
     assert quiet.stderr == ""
     assert "UnknownTimezoneWarning" in verbose.stderr
+
+
+def test_extract_prints_each_record_before_reading_the_next_input(
+    demo_site: Site, tmp_path: Path, dateline_env: dict[str, str]
+) -> None:
+    """A manifest of thousands streams: the first record is out while the
+    second input (a pipe nobody has written yet) is still unread."""
+    seed = tmp_path / "seed.html"
+    seed.write_bytes(demo_site.pages[courier_url(seed_story())][1])
+    later = tmp_path / "later.html"
+    os.mkfifo(later)
+    manifest = tmp_path / "pages.jsonl"
+    manifest.write_text(
+        json.dumps({"path": str(seed), "url": "https://example.com/seed"})
+        + "\n"
+        + json.dumps({"path": str(later), "url": "https://example.com/later"})
+    )
+    exe = shutil.which("dateline", path=str(BIN)) or "dateline"
+    proc = subprocess.Popen(
+        [exe, "extract", "--manifest", str(manifest)],
+        env=dateline_env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        assert ready, "no record printed before the second input was read"
+        first = json.loads(proc.stdout.readline())
+        assert first["status"] == "ok" and first["title"] == SEED_TITLE
+        later.write_bytes(demo_site.pages[demo_site.no_article_path][1])
+        second = json.loads(proc.stdout.readline())
+        assert second["status"] == "no_article"
+        assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
