@@ -13,7 +13,12 @@ from dateline.demo.site import Site, courier_url
 from dateline.demo.stories import SEED_TITLE, seed_story, windows_1252_story
 from workers import extract as extract_module
 from workers.decode import UndecodablePage, decode_html
-from workers.extract import PRECISE_ENOUGH, _date_params, _metadata, extract_article
+from workers.extract import (
+    PRECISE_ENOUGH,
+    date_params,
+    extract_article,
+    trafilatura_metadata,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -185,8 +190,10 @@ def test_trafilatura_metadata_is_read_as_trafilatura_reads_it(source: str) -> No
     `extract_metadata` gives, on every fixture page and the teaser."""
     for page in (FIXTURES / source / "article.html").read_bytes(), TEASER:
         tree = load_html(page)
-        params = _date_params(None)
-        ours = _metadata(tree, "http://x.example/a/1", params, need_author=True)
+        params = date_params(None)
+        ours = trafilatura_metadata(
+            tree, "http://x.example/a/1", params, need_author=True
+        )
         theirs = extract_metadata(tree, "http://x.example/a/1", dict(params))
         for field in ("title", "author", "sitename", "date", "url", "description"):
             assert getattr(ours, field) == getattr(theirs, field), field

@@ -57,7 +57,9 @@ def extract_article(
     check_elements(body, tree, max_elements)
     declared = declared_metadata(tree)
     clean_tree(tree, text)  # after the metadata
-    doc = _metadata(tree, url, _date_params(fetched_at), not declared["authors"])
+    doc = trafilatura_metadata(
+        tree, url, date_params(fetched_at), not declared["authors"]
+    )
     main_text = _body_text(tree, url)
     titles = [*declared["titles"], *present(getattr(doc, "title", None))]
     sites = [*declared["site_names"], *present(getattr(doc, "sitename", None))]
@@ -138,13 +140,14 @@ def _trafilatura(tree: Any, url: str, **mode: Any) -> Any:
     )
 
 
-def _metadata(
-    tree: Any, url: str, date_params: dict[str, Any], need_author: bool
+def trafilatura_metadata(
+    tree: Any, url: str, dates: dict[str, Any], need_author: bool
 ) -> Document:
     """trafilatura's metadata, the fields Dateline reads: what its
     `extract_metadata` finds for them, in its order, less the categories, tags
     and licence (never read) and the byline search when the page declares its
-    authors (which then win). The same values, a tenth of the cost saved."""
+    authors (which then win). Categories, tags and licence alone were 5% of
+    the extraction's CPU on the shared pages."""
     found = meta.examine_meta(tree)
     if found.author and " " not in found.author:
         found.author = None
@@ -156,7 +159,7 @@ def _metadata(
     if need_author and not found.author:
         found.author = meta.extract_author(tree)
     found.url = found.url or meta.extract_url(tree, url)
-    found.date = find_date(tree, **date_params, url=found.url)
+    found.date = find_date(tree, **dates, url=found.url)
     found.sitename = found.sitename or meta.extract_sitename(tree)
     if found.sitename:
         found.sitename = found.sitename.lstrip("@")
@@ -173,7 +176,7 @@ def _text_of(doc: Any) -> str:
     return (getattr(doc, "text", None) or "") if doc else ""
 
 
-def _date_params(fetched_at: datetime | None) -> dict[str, Any]:
+def date_params(fetched_at: datetime | None) -> dict[str, Any]:
     """htmldate, as trafilatura runs it: the original date, not the last update, no
     later than the fetch, with the time of day when the page gives one."""
     latest = (fetched_at or datetime.now(UTC)) + timedelta(days=1)
