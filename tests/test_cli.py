@@ -623,7 +623,7 @@ def test_a_gz_bomb_is_too_large_in_bounded_memory(
     child = subprocess.Popen(
         [str(BIN / "dateline"), "extract", str(bomb), str(good), "--source",
          "demo-courier"],
-        env=dateline_env, stdout=subprocess.PIPE, text=True,
+        env=env, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     out = child.stdout.read() if child.stdout else ""
     _, status, usage = os.wait4(child.pid, 0)
