@@ -84,25 +84,50 @@ def run_side_by_side(
     commands: dict[str, list[str]], manifest: Path, out: Path
 ) -> dict[str, tuple[list[dict[str, Any]], float]]:
     """Each command over a manifest, all at once: {name: (the JSON lines it
-    printed, its CPU seconds)}."""
+    printed, its CPU seconds)}. When one ends first, a filler (its command
+    again, not counted) takes its core, so the other's last pages do not run
+    on a quieter machine than the rest."""
     running = {}
     for name, command in commands.items():
         sink = (out / f"{name}.{manifest.stem}.out").open("w+")
         proc = subprocess.Popen(
             [*command, str(manifest)], stdout=sink, stderr=subprocess.DEVNULL
         )
-        running[name] = (proc, sink)
+        running[proc.pid] = (name, proc, sink)
     done = {}
-    for name, (proc, sink) in running.items():
-        _, status, usage = os.wait4(proc.pid, 0)
+    fillers: list[subprocess.Popen[bytes]] = []
+    done_last = ""
+    while running:
+        pid, status, usage = os.wait4(-1, 0)
+        if pid not in running:  # a filler that ran out: its core needs another
+            fillers.append(_filler(commands[done_last], manifest))
+            continue
+        name, proc, sink = running.pop(pid)
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode:
             raise subprocess.CalledProcessError(proc.returncode, proc.args)
         sink.seek(0)
-        lines = [json.loads(line) for line in sink]
+        done[name] = (
+            [json.loads(line) for line in sink],
+            usage.ru_utime + usage.ru_stime,
+        )
         sink.close()
-        done[name] = (lines, usage.ru_utime + usage.ru_stime)
+        done_last = name
+        if running:
+            fillers.append(_filler(commands[name], manifest))
+    for filler in fillers:
+        if filler.poll() is None:
+            filler.kill()
+            os.wait4(filler.pid, 0)
     return done
+
+
+def _filler(command: list[str], manifest: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [*command, str(manifest)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def write_manifest(path: Path, rows: list[dict[str, str]]) -> Path:
