@@ -108,9 +108,10 @@ def _body_text(tree: Any, url: str) -> str:
     """The body as trafilatura finds it: in precision mode, which trims trailing
     boilerplate from long stories but can cut a short one; below PRECISE_ENOUGH
     characters, in its balanced mode. A page whose paragraphs hold fewer
-    characters than that is a short story for certain (bar a rare page whose
-    text is in divisions): the balanced run goes first, and the precise one
-    only if the balanced text turns out long after all."""
+    characters than that is nearly always a short story: the balanced run goes
+    first, and the precise one only if the balanced text turns out long after
+    all (1 of the 1,296 shared pages reads otherwise: precise 2,020 characters,
+    balanced 1,742, which this keeps)."""
     balanced = None
     if _paragraph_chars(tree) < PRECISE_ENOUGH:
         balanced = _text_of(_trafilatura(tree, url))
