@@ -97,28 +97,30 @@ def run_side_by_side(
     done = {}
     fillers: list[subprocess.Popen[bytes]] = []
     done_last = ""
-    while running:
-        pid, status, usage = os.wait4(-1, 0)
-        if pid not in running:  # a filler that ran out: its core needs another
-            fillers.append(_filler(commands[done_last], manifest))
-            continue
-        name, proc, sink = running.pop(pid)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode:
-            raise subprocess.CalledProcessError(proc.returncode, proc.args)
-        sink.seek(0)
-        done[name] = (
-            [json.loads(line) for line in sink],
-            usage.ru_utime + usage.ru_stime,
-        )
-        sink.close()
-        done_last = name
-        if running:
-            fillers.append(_filler(commands[name], manifest))
-    for filler in fillers:
-        if filler.poll() is None:
-            filler.kill()
-            os.wait4(filler.pid, 0)
+    try:
+        while running:
+            pid, status, usage = os.wait4(-1, 0)
+            if pid not in running:  # a filler that ran out: its core needs another
+                fillers.append(_filler(commands[done_last], manifest))
+                continue
+            name, proc, sink = running.pop(pid)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.returncode:
+                raise subprocess.CalledProcessError(proc.returncode, proc.args)
+            sink.seek(0)
+            done[name] = (
+                [json.loads(line) for line in sink],
+                usage.ru_utime + usage.ru_stime,
+            )
+            sink.close()
+            done_last = name
+            if running:
+                fillers.append(_filler(commands[name], manifest))
+    finally:  # a system that fails leaves nothing running behind it
+        for other in [*fillers, *(proc for _, proc, _ in running.values())]:
+            if other.poll() is None:
+                other.kill()
+                os.wait4(other.pid, 0)
     return done
 
 
