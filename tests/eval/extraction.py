@@ -12,7 +12,9 @@ for trafilatura alone (`tests.eval.trafilatura_alone`): start-up is left out of
 both, and with it what each loads on its first pages (dateparser's languages,
 jusText's stop lists, compiled patterns), which a worker pays once in its life.
 The two systems run at the same time, one on each core, so a busy spell on a
-shared machine falls on both alike instead of on whichever ran then.
+shared machine falls on both alike instead of on whichever ran then; twice, the
+cores swapped, so a slower core weighs on both alike too (the CPU is the mean of
+the two rounds).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -81,17 +84,21 @@ def eval_sets(shared: Path) -> list[EvalSet]:
 
 
 def run_side_by_side(
-    commands: dict[str, list[str]], manifest: Path, out: Path
+    commands: dict[str, list[str]], manifest: Path, out: Path, cores: list[int]
 ) -> dict[str, tuple[list[dict[str, Any]], float]]:
     """Each command over a manifest, all at once: {name: (the JSON lines it
     printed, its CPU seconds)}. When one ends first, a filler (its command
     again, not counted) takes its core, so the other's last pages do not run
-    on a quieter machine than the rest."""
+    on a quieter machine than the rest. Each runs on the core `cores` names in
+    its turn, and so does its filler."""
     running = {}
+    core = dict(zip(commands, cores, strict=True))
     for name, command in commands.items():
         sink = (out / f"{name}.{manifest.stem}.out").open("w+")
         proc = subprocess.Popen(
-            [*command, str(manifest)], stdout=sink, stderr=subprocess.DEVNULL
+            _on(core[name], [*command, str(manifest)]),
+            stdout=sink,
+            stderr=subprocess.DEVNULL,
         )
         running[proc.pid] = (name, proc, sink)
     done = {}
@@ -101,7 +108,7 @@ def run_side_by_side(
         while running:
             pid, status, usage = os.wait4(-1, 0)
             if pid not in running:  # a filler that ran out: its core needs another
-                fillers.append(_filler(commands[done_last], manifest))
+                fillers.append(_filler(commands[done_last], manifest, core[done_last]))
                 continue
             name, proc, sink = running.pop(pid)
             proc.returncode = os.waitstatus_to_exitcode(status)
@@ -115,7 +122,7 @@ def run_side_by_side(
             sink.close()
             done_last = name
             if running:
-                fillers.append(_filler(commands[name], manifest))
+                fillers.append(_filler(commands[name], manifest, core[name]))
     finally:  # a system that fails leaves nothing running behind it
         for other in [*fillers, *(proc for _, proc, _ in running.values())]:
             if other.poll() is None:
@@ -124,9 +131,16 @@ def run_side_by_side(
     return done
 
 
-def _filler(command: list[str], manifest: Path) -> subprocess.Popen[bytes]:
+def _on(core: int, argv: list[str]) -> list[str]:
+    """argv to run on one core only (when this machine has it)."""
+    if core in os.sched_getaffinity(0) and shutil.which("taskset"):
+        return ["taskset", "-c", str(core), *argv]
+    return argv
+
+
+def _filler(command: list[str], manifest: Path, core: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [*command, str(manifest)],
+        _on(core, [*command, str(manifest)]),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -227,11 +241,15 @@ def main(argv: list[str] | None = None) -> int:
     first = write_manifest(out / "first.manifest.jsonl", every[:WARM_PAGES])
     records: dict[str, dict[str, dict[str, Any]]] = {}
     cpu_ms: dict[str, float] = {}
-    runs = run_side_by_side(commands, manifest, out)
-    warm = run_side_by_side(commands, first, out)
+    # twice, the cores swapped: a virtual core slower than the other (a busy
+    # host's steal) weighs on both systems alike
+    rounds = [[0, 1], [1, 0]]
+    runs = [run_side_by_side(commands, manifest, out, c) for c in rounds]
+    warm = [run_side_by_side(commands, first, out, c) for c in rounds]
     for system in commands:
-        found, cpu_all = runs[system]
-        cpu_first = warm[system][1]
+        found = runs[0][system][0]
+        cpu_all = sum(r[system][1] for r in runs) / len(rounds)
+        cpu_first = sum(w[system][1] for w in warm) / len(rounds)
         with (out / f"{system}.records.jsonl").open("w") as fh:  # to read by hand
             fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in found)
         records[system] = {r["input"]: r for r in found}
