@@ -12,6 +12,15 @@ import warnings
 from workers import settings
 
 
+def quiet_dateutil() -> None:
+    """dateutil's warning of a zone name it cannot place ("EST" in a page's
+    date, read by htmldate) not printed: the record keeps the date it could
+    read, or none."""
+    from dateutil.parser import UnknownTimezoneWarning
+
+    warnings.filterwarnings("ignore", category=UnknownTimezoneWarning)
+
+
 def configure_logging(args: argparse.Namespace) -> None:
     level = logging.DEBUG if args.verbose else logging.WARNING
     logging.basicConfig(
@@ -24,11 +33,7 @@ def configure_logging(args: argparse.Namespace) -> None:
         # trafilatura warns of every fallback it tries; the record says the outcome.
         for name in ("trafilatura", "htmldate", "readability", "psycopg.pool"):
             logging.getLogger(name).setLevel(logging.ERROR)
-        # and dateutil of a zone name it cannot place ("EST" in a page's date,
-        # read by htmldate): the record keeps the date it could read, or none
-        from dateutil.parser import UnknownTimezoneWarning
-
-        warnings.filterwarnings("ignore", category=UnknownTimezoneWarning)
+        quiet_dateutil()
         # The console without -v: one line a failure, no traceback (a failed
         # job's, a crawl's), no Scrapy chatter, no line per failed download (the
         # crawl's summary counts them). The log file keeps every record whole.

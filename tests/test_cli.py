@@ -6,7 +6,6 @@ import gzip
 import json
 import os
 import select
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -602,8 +601,6 @@ def test_a_gz_bomb_is_too_large_in_bounded_memory(
     """Issue 15, point 6: a local .html.gz inflates no further than the page
     budget: extract says too_large, ingest skips it with a warning, enqueues
     the good page beside it and exits 1. (A 1 GB bomb: 1 MB compressed.)"""
-    import os
-    import subprocess
     import zlib
 
     from tests.harness import run_dateline
@@ -618,8 +615,6 @@ def test_a_gz_bomb_is_too_large_in_bounded_memory(
     good = tmp_path / "good.html"
     good.write_bytes(demo_site.pages[courier_url(seed_story())][1])
     env = {**dateline_env, "DATELINE_MAX_PAGE_BYTES": str(4 << 20)}
-    from tests.harness import BIN
-
     child = subprocess.Popen(
         [str(BIN / "dateline"), "extract", str(bomb), str(good), "--source",
          "demo-courier"],
@@ -682,9 +677,8 @@ def test_extract_prints_each_record_before_reading_the_next_input(
         + "\n"
         + json.dumps({"path": str(later), "url": "https://example.com/later"})
     )
-    exe = shutil.which("dateline", path=str(BIN)) or "dateline"
     proc = subprocess.Popen(
-        [exe, "extract", "--manifest", str(manifest)],
+        [str(BIN / "dateline"), "extract", "--manifest", str(manifest)],
         env=dateline_env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     try:

@@ -37,15 +37,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
-from dateutil.parser import UnknownTimezoneWarning
 from redis import Redis
 from rq import Worker
 from rq.registry import StartedJobRegistry
 
+from dateline.logs import quiet_dateutil
 from dateline.operate import queue_status
 from dateline.private_redis import free_port
 from dateline.runtime import tune_collector
@@ -78,9 +77,7 @@ TARGETS = (  # (name, figure key, at least / at most, bound)
 
 
 def main(argv: list[str] | None = None) -> int:
-    # htmldate hands dateutil zone names it cannot place ("10:00 EST"): not
-    # printed, as `dateline` does not print it (the forked ceiling inherits this)
-    warnings.filterwarnings("ignore", category=UnknownTimezoneWarning)
+    quiet_dateutil()  # as `dateline` is (the forked ceiling inherits it)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", default=os.environ.get("PAGES") or None)
     parser.add_argument("--shared", default=os.environ.get("SHARED") or "../shared")
