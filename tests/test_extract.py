@@ -237,3 +237,32 @@ def test_a_short_story_takes_one_balanced_run(
     assert runs == ["balanced"]
     assert article.text.startswith("KYIV (Reuters) -")
     assert len(article.text) < PRECISE_ENOUGH
+
+
+def test_after_the_warm_up_no_locale_builds_its_patterns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """htmldate hands a date its own rules cannot read to dateparser with every
+    locale, and each locale builds (compiles) its word-splitting patterns on
+    first use: 4 s in all. Once `warm` has run (in the workers' parent, before
+    they fork), asking every locale again builds none. The string mixes
+    German and Vietnamese ("Tháng 3": month 3), so every locale is asked."""
+    from dateparser.languages.dictionary import Dictionary
+    from htmldate.extractors import get_external_parser
+
+    extract_module.warm()
+    built: list[str] = []
+    for name in (
+        "_construct_split_regex",
+        "_construct_split_relative_regex",
+        "_construct_match_relative_regex",
+    ):
+        build = getattr(Dictionary, name)
+        monkeypatch.setattr(
+            Dictionary,
+            name,
+            lambda self, build=build, name=name: built.append(name) or build(self),
+        )
+    found = get_external_parser().get_date_data("Veröffentlicht 12 Tháng 3, 2021")
+    assert found["date_obj"] is None  # no locale reads both languages
+    assert built == []

@@ -173,6 +173,18 @@ def trafilatura_metadata(
     return found
 
 
+def warm() -> None:
+    """Compile what htmldate's date parser compiles on first use, before workers
+    fork: a date string no rule of its own reads goes to dateparser with every
+    locale, and each of the 205 locales compiles its patterns the first time
+    (4 s of the `regex` compiler in all). Loaded once in the parent, every worker
+    shares it instead of paying it again on its first foreign date."""
+    from htmldate.extractors import get_external_parser
+
+    # letters no locale knows: every locale is asked, none matches
+    get_external_parser().get_date_data("xqzv 5 wzq 2020")
+
+
 def _text_of(doc: Any) -> str:
     return (getattr(doc, "text", None) or "") if doc else ""
 

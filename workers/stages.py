@@ -108,9 +108,10 @@ def prepare_article(
 def warm_up() -> None:
     """Import and exercise every stage once (dateparser's languages, the
     gazetteer, trafilatura), so forked workers share what it loaded."""
-    from workers import dates, gazetteer
+    from workers import dates, extract, gazetteer
 
     dates.warm()  # the page below has no date to parse
+    extract.warm()  # ...nor one only another language's locale reads
     gazetteer.warm()  # ...nor a dateline; its text loads the language model
     paragraph = "<p>" + "Warm-up words for the extractor. " * 20 + "</p>"
     url = "http://localhost/warm-up"
