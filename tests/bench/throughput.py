@@ -9,7 +9,8 @@ generated template pages) are served on 127.0.0.1 and measured as:
   ms a page, in-process (`tests/bench/stages.py`);
 - the crawler alone: pages fetched and enqueued per second, no workers running;
 - the ceiling: `--workers` processes doing nothing but the workers' stage chain
-  (extract, normalize, fingerprint);
+  (extract, normalize, fingerprint), forked by a fresh process after the set-up
+  `dateline work` does (`tests/bench/ceiling.py`);
 - end to end: `dateline crawl` and `dateline work` as a user runs them, with a
   private Redis, on SQLite and on PostgreSQL in turn, from the first request to
   the last record. The machine is shared and its speed drifts, so ceiling and
@@ -28,9 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
-import resource
 import signal
 import statistics
 import subprocess
@@ -47,11 +46,10 @@ from rq.registry import StartedJobRegistry
 from dateline.logs import quiet_dateutil
 from dateline.operate import queue_status
 from dateline.private_redis import free_port
-from dateline.runtime import tune_collector
+from tests.bench.ceiling import children_cpu
 from tests.bench.site import BenchSite, serve_fast
-from tests.bench.stages import SOURCE, bench_pages, stage_medians
+from tests.bench.stages import stage_medians
 from tests.harness import children, start_redis
-from workers.models import Page
 from workers.queueing import ingest_queue
 
 EXE = str(Path(sys.executable).parent / "dateline")
@@ -131,7 +129,10 @@ def _run(args: argparse.Namespace, tmp: Path) -> int:
         )
         _reset(redis_url, backends[0], first)
         figures["crawl_rate"] = _crawl_alone(first)
-        ceilings, runs = [_ceiling(site, args.workers)], []
+        ceiling_site = ["--base", site.base, "--count", str(args.count)]
+        if folders:
+            ceiling_site += ["--folders", ",".join(map(str, folders))]
+        ceilings, runs = [_ceiling(ceiling_site, args.workers)], []
         for _ in range(args.rounds):
             for db in backends:
                 _reset(redis_url, db, envs[db])
@@ -139,7 +140,7 @@ def _run(args: argparse.Namespace, tmp: Path) -> int:
                     envs[db], site, redis_url, args.workers, first_request
                 )
                 runs.append({**run, "db": db})
-                ceilings.append(_ceiling(site, args.workers))
+                ceilings.append(_ceiling(ceiling_site, args.workers))
                 print(f"  {_run_line(runs[-1], ceilings[-2:])}", file=sys.stderr)
     finally:
         server.terminate()
@@ -225,44 +226,16 @@ def _reset(redis_url: str, db: str, env: dict[str, str]) -> None:
         Path(env["DATELINE_DATABASE_URL"] + suffix).unlink(missing_ok=True)
 
 
-def _ceiling(site: BenchSite, workers: int) -> dict[str, float]:
+def _ceiling(site_argv: list[str], workers: int) -> dict[str, float]:
     """Pages/s, and CPU s a page, of `workers` processes doing nothing but
-    extract and normalize."""
-    from workers.stages import warm_up
-
-    warm_up()
-    tune_collector()  # as `dateline work` sets up its workers
-    pages = bench_pages(site)  # url keys made, as by the crawler
-    ctx = multiprocessing.get_context("fork")
-    procs = [
-        ctx.Process(target=_prepare_all, args=(pages[i::workers],))
-        for i in range(workers)
-    ]
-    cpu = _children_cpu()
-    started = time.monotonic()
-    for proc in procs:
-        proc.start()
-    for proc in procs:
-        proc.join()
-    elapsed = time.monotonic() - started
-    return {
-        "rate": len(pages) / elapsed,
-        "cpu_per_page": (_children_cpu() - cpu) / len(pages),
-    }
-
-
-def _children_cpu() -> float:
-    """CPU seconds of this process's children that have ended (and theirs)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _prepare_all(pages: list[Page]) -> None:
-    """The stage chain, as a worker runs it, on each page."""
-    from workers.stages import prepare_article
-
-    for page in pages:
-        prepare_article(page, SOURCE)
+    extract and normalize, forked by a fresh process (`tests/bench/ceiling.py`)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.bench.ceiling", *site_argv,
+         "--workers", str(workers)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    found: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
 
 
 def _crawl_alone(env: dict[str, str]) -> float:
@@ -293,7 +266,7 @@ def _end_to_end(
             time.sleep(0.1)
         baseline = int(redis.info("memory")["used_memory"])
         shared = _shared_parts(redis, database)
-        work_cpu, crawl_cpu = _tree_cpu(work.pid), _children_cpu()
+        work_cpu, crawl_cpu = _tree_cpu(work.pid), children_cpu()
         first_request.value = 0.0
         crawl = subprocess.Popen(
             [EXE, "crawl", "bench"], env=env,
@@ -307,7 +280,7 @@ def _end_to_end(
             if not StartedJobRegistry(queue=queue).count:
                 finished = time.monotonic()
                 break
-        crawl_cpu = _children_cpu() - crawl_cpu  # the crawl has ended: reaped
+        crawl_cpu = children_cpu() - crawl_cpu  # the crawl has ended: reaped
         work_cpu = _tree_cpu(work.pid) - work_cpu
         shared = {k: v - shared[k] for k, v in _shared_parts(redis, database).items()}
         status = queue_status(redis, "ingest")
