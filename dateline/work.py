@@ -180,7 +180,7 @@ def run_workers(
     """Run `count` workers until the queue is empty (burst) or a signal; exit code."""
     from workers import connections, stages
 
-    stages.warm_up()
+    stages.warm_up(count)
     connections.check_store()
     tune_collector()
     ctx = multiprocessing.get_context("fork")

@@ -105,13 +105,17 @@ def prepare_article(
     )
 
 
-def warm_up() -> None:
+def warm_up(forks: int = 1) -> None:
     """Import and exercise every stage once (dateparser's languages, the
-    gazetteer, trafilatura), so forked workers share what it loaded."""
+    gazetteer, trafilatura), so forked workers share what it loaded. With more
+    than one fork to share it, htmldate's every-locale date parser too
+    (`extract.warm`, 3-4 s): loaded here it is paid once, where each worker
+    would pay it again; a lone worker pays it only if its pages need it."""
     from workers import dates, extract, gazetteer
 
     dates.warm()  # the page below has no date to parse
-    extract.warm()  # ...nor one only another language's locale reads
+    if forks > 1:
+        extract.warm()  # ...nor one only another language's locale reads
     gazetteer.warm()  # ...nor a dateline; its text loads the language model
     paragraph = "<p>" + "Warm-up words for the extractor. " * 20 + "</p>"
     url = "http://localhost/warm-up"

@@ -43,7 +43,7 @@ def measure(pages: list[Page], workers: int) -> dict[str, float]:
     from workers.stages import warm_up
 
     quiet_dateutil()  # as `dateline` is
-    warm_up()
+    warm_up(workers)
     tune_collector()  # as `dateline work` sets up its workers
     ctx = multiprocessing.get_context("fork")
     procs = [
