@@ -137,7 +137,7 @@ def _run(args: argparse.Namespace, tmp: Path) -> int:
             for db in backends:
                 _reset(redis_url, db, envs[db])
                 run = _end_to_end(
-                    envs[db], site, redis_url, args.workers, first_request
+                    envs[db], site, redis_url, args.workers, first_request, server.pid
                 )
                 runs.append({**run, "db": db})
                 ceilings.append(_ceiling(ceiling_site, args.workers))
@@ -254,7 +254,10 @@ def _end_to_end(
     redis_url: str,
     workers: int,
     first_request: Any,
+    site_pid: int,
 ) -> dict[str, Any]:
+    """One end-to-end run; the shared parts' costs include the bench site's
+    CPU (serving the pages, as the publishers' servers would)."""
     redis = Redis.from_url(redis_url)
     database = env["DATELINE_DATABASE_URL"]
     work = subprocess.Popen(
@@ -265,7 +268,7 @@ def _end_to_end(
         while Worker.count(connection=redis) < workers:  # warm, registered
             time.sleep(0.1)
         baseline = int(redis.info("memory")["used_memory"])
-        shared = _shared_parts(redis, database)
+        shared = {**_shared_parts(redis, database), "site_cpu": _proc_cpu(site_pid)}
         work_cpu, crawl_cpu = _tree_cpu(work.pid), children_cpu()
         first_request.value = 0.0
         crawl = subprocess.Popen(
@@ -282,7 +285,8 @@ def _end_to_end(
                 break
         crawl_cpu = children_cpu() - crawl_cpu  # the crawl has ended: reaped
         work_cpu = _tree_cpu(work.pid) - work_cpu
-        shared = {k: v - shared[k] for k, v in _shared_parts(redis, database).items()}
+        after = {**_shared_parts(redis, database), "site_cpu": _proc_cpu(site_pid)}
+        shared = {k: v - shared[k] for k, v in after.items()}
         status = queue_status(redis, "ingest")
         elapsed = finished - first_request.value
         rss = [_peak_rss_mb(pid) for pid in children(work.pid)]
@@ -407,6 +411,7 @@ def _report(figures: dict[str, Any], args: argparse.Namespace) -> int:
             statistics.median(c["cpu_per_page"] for c in ceilings) * 1000,
         ),
     ]
+    ceiling_cpu = statistics.median(c["cpu_per_page"] for c in ceilings)
     for db in figures["backends"]:
         mine = [r for r in runs if r["db"] == db]
         ratios = [r["ratio"] for r in mine]
@@ -432,6 +437,14 @@ def _report(figures: dict[str, Any], args: argparse.Namespace) -> int:
                 f"{all_ms:.0f} / {crawl_ms:.0f}",
             ),
             *_shared_rows(mine, worker_cpu),
+            (
+                "  the bench site's CPU ms a page (the publishers' servers)",
+                statistics.median(r["site_cpu_per_page"] for r in mine) * 1000,
+            ),
+            (
+                "  ceiling's CPU a page / end to end's, every process",
+                ceiling_cpu / statistics.median(_every_process(r) for r in mine),
+            ),
         ]
     rows += [
         *(
@@ -464,6 +477,17 @@ def _report(figures: dict[str, Any], args: argparse.Namespace) -> int:
         print(f"MISSED {line}", file=sys.stderr)
     print(f"e2e/ceiling={figures['ratio']:.2f}")
     return 1 if missed or figures["failed"] else 0
+
+
+def _every_process(run: dict[str, Any]) -> float:
+    """CPU seconds a page of an end-to-end run: crawler, workers, Redis,
+    PostgreSQL when it ran, the bench site."""
+    return float(
+        run["cpu_per_page"]
+        + run["redis_cpu_per_page"]
+        + run.get("pg_cpu_per_page", 0.0)
+        + run["site_cpu_per_page"]
+    )
 
 
 def _shared_rows(mine: list[dict[str, Any]], worker_cpu: float) -> list[Any]:
