@@ -53,7 +53,15 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 ITEM_PIPELINES = {"crawler.pipelines.EnqueuePipeline": 300}
 # No fetch inward (crawler/guard.py): each request's host by its spelling, before
 # robots.txt and every redirect hop; each name by the address it resolves to.
-DOWNLOADER_MIDDLEWARES = {"crawler.guard.GuardMiddleware": 50}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.guard.GuardMiddleware": 50,
+    # meta-refresh redirects read from the page's head, not the decoded page
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.refresh.HeadMetaRefreshMiddleware": 580,  # Scrapy's own place
+}
+# Scrapy's request depth (DEPTH_LIMIT, its stats) is not used: sitemap nesting
+# has its own limit (max_sitemap_depth); it wrapped every request a spider yields.
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
 TWISTED_DNS_RESOLVER = "crawler.guard.PublicResolver"
 DATELINE_INTERNAL_HOSTS: list[str] = []  # set by `dateline crawl` from the sources
 EXTENSIONS = {"crawler.extensions.Progress": 500}

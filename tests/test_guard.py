@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from config.source import SourceConfig, is_private_host
+from crawler.refresh import HEAD_BYTES
 from dateline.private_redis import free_port
 from tests.harness import HostileSite, WatchedSite, run_dateline, serve_watched
 
@@ -108,6 +109,46 @@ def test_redirects_and_links_to_internal_addresses_are_never_followed(
             crawl.stderr
         )
         assert "py.warnings" not in crawl.stderr
+    finally:
+        server.shutdown()
+        inner.shutdown()
+
+
+def test_a_meta_refresh_is_followed_within_the_site_never_inward(
+    dateline_env: dict, tmp_path: Path
+) -> None:
+    """A page that moved says so in its head (`<meta http-equiv="refresh">`),
+    as old article URLs of many outlets do. The crawler reads it from the head of
+    a page longer than the part it scans (crawler/refresh.py) and fetches the
+    page it names; one that names an internal address is refused like any hop."""
+    inward = WatchedSite("http://127.0.0.1")
+    port = free_port()
+    inner = serve_watched(inward, port)
+    site = HostileSite()
+    story = "<p>" + "A story that moved to its new address. " * 40 + "</p>"
+    for path, target in (
+        ("/old/story", "/news/story"),
+        ("/old/secret", f"http://127.0.0.1.:{port}/secret"),
+    ):
+        site.pages[path] = (
+            "text/html",
+            f'<html><head><meta http-equiv="refresh" content="0; url={target}">'
+            f"</head><body>{story * 12}</body></html>".encode(),
+        )
+        assert len(site.pages[path][1]) > HEAD_BYTES
+    site.pages["/news/story"] = (
+        "text/html",
+        f"<html><body>{story}</body></html>".encode(),
+    )
+    site.feed("/feed.xml", "/old/story", "/old/secret")
+    server = site.serve()
+    try:
+        sources = tmp_path / "moved-sources"
+        site.source(sources, "moved", feeds=["/feed.xml"])
+        env = {**dateline_env, "DATELINE_SOURCES_DIR": str(sources)}
+        run_dateline(env, "crawl", "moved", "--json", check=False, timeout=60)
+        assert "/news/story" in site.requests
+        assert inward.requests == []
     finally:
         server.shutdown()
         inner.shutdown()
