@@ -177,7 +177,7 @@ def warm() -> None:
     """Compile what htmldate's date parser compiles on first use, before workers
     fork: a date string no rule of its own reads goes to dateparser with every
     locale, and each of the 205 locales compiles its patterns the first time
-    (4 s of the `regex` compiler in all). Loaded once in the parent, every worker
+    (3-4 s of the `regex` compiler in all). Loaded once in the parent, every worker
     shares it instead of paying it again on its first foreign date."""
     from htmldate.extractors import get_external_parser
 
