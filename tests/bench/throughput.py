@@ -75,7 +75,7 @@ TARGETS = (  # (name, figure key, at least / at most, bound)
 
 
 def main(argv: list[str] | None = None) -> int:
-    quiet_dateutil()  # as `dateline` is (the forked ceiling inherits it)
+    quiet_dateutil()  # as `dateline` is (the in-process stage medians)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", default=os.environ.get("PAGES") or None)
     parser.add_argument("--shared", default=os.environ.get("SHARED") or "../shared")
@@ -268,7 +268,7 @@ def _end_to_end(
         while Worker.count(connection=redis) < workers:  # warm, registered
             time.sleep(0.1)
         baseline = int(redis.info("memory")["used_memory"])
-        shared = {**_shared_parts(redis, database), "site_cpu": _proc_cpu(site_pid)}
+        shared = _shared_parts(redis, database, site_pid)
         work_cpu, crawl_cpu = _tree_cpu(work.pid), children_cpu()
         first_request.value = 0.0
         crawl = subprocess.Popen(
@@ -285,7 +285,7 @@ def _end_to_end(
                 break
         crawl_cpu = children_cpu() - crawl_cpu  # the crawl has ended: reaped
         work_cpu = _tree_cpu(work.pid) - work_cpu
-        after = {**_shared_parts(redis, database), "site_cpu": _proc_cpu(site_pid)}
+        after = _shared_parts(redis, database, site_pid)
         shared = {k: v - shared[k] for k, v in after.items()}
         status = queue_status(redis, "ingest")
         elapsed = finished - first_request.value
@@ -341,12 +341,13 @@ def _proc_cpu(pid: int) -> float:
     return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-def _shared_parts(redis: Redis, database: str) -> dict[str, float]:
-    """What the shared services have done so far: Redis's CPU seconds and
+def _shared_parts(redis: Redis, database: str, site_pid: int) -> dict[str, float]:
+    """What the shared parts have done so far: Redis's CPU seconds and
     commands; PostgreSQL's CPU seconds (every local server process, with the
-    backends that ended) and WAL bytes written."""
+    backends that ended) and WAL bytes written; the bench site's CPU seconds."""
     cpu = redis.info("cpu")
     found = {
+        "site_cpu": _proc_cpu(site_pid),
         "redis_cpu": float(cpu["used_cpu_sys"]) + float(cpu["used_cpu_user"]),
         "redis_commands": float(redis.info("stats")["total_commands_processed"]),
     }
@@ -398,6 +399,7 @@ def _mean_kb(site: BenchSite) -> int:
 
 def _report(figures: dict[str, Any], args: argparse.Namespace) -> int:
     ceilings, runs = figures["ceilings"], figures["runs"]
+    ceiling_cpu = statistics.median(c["cpu_per_page"] for c in ceilings)
     rows: list[tuple[str, Any]] = [
         *((f"median ms a page: {k}", v) for k, v in figures["stages"].items()),
         ("crawler alone: fetched and enqueued, pages/s", figures["crawl_rate"]),
@@ -406,12 +408,8 @@ def _report(figures: dict[str, Any], args: argparse.Namespace) -> int:
             statistics.median(c["rate"] for c in ceilings),
         ),
         ("  each time measured", " ".join(f"{c['rate']:.1f}" for c in ceilings)),
-        (
-            "  CPU ms a page (median)",
-            statistics.median(c["cpu_per_page"] for c in ceilings) * 1000,
-        ),
+        ("  CPU ms a page (median)", ceiling_cpu * 1000),
     ]
-    ceiling_cpu = statistics.median(c["cpu_per_page"] for c in ceilings)
     for db in figures["backends"]:
         mine = [r for r in runs if r["db"] == db]
         ratios = [r["ratio"] for r in mine]
