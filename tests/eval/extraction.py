@@ -95,20 +95,16 @@ def run_side_by_side(
     core = dict(zip(commands, cores, strict=True))
     for name, command in commands.items():
         sink = (out / f"{name}.{manifest.stem}.out").open("w+")
-        proc = subprocess.Popen(
-            _on(core[name], [*command, str(manifest)]),
-            stdout=sink,
-            stderr=subprocess.DEVNULL,
-        )
+        proc = _launch(command, manifest, core[name], sink)
         running[proc.pid] = (name, proc, sink)
     done = {}
-    fillers: list[subprocess.Popen[bytes]] = []
+    fillers: list[subprocess.Popen[Any]] = []
     done_last = ""
     try:
         while running:
             pid, status, usage = os.wait4(-1, 0)
             if pid not in running:  # a filler that ran out: its core needs another
-                fillers.append(_filler(commands[done_last], manifest, core[done_last]))
+                fillers.append(_launch(commands[done_last], manifest, core[done_last]))
                 continue
             name, proc, sink = running.pop(pid)
             proc.returncode = os.waitstatus_to_exitcode(status)
@@ -122,7 +118,7 @@ def run_side_by_side(
             sink.close()
             done_last = name
             if running:
-                fillers.append(_filler(commands[name], manifest, core[name]))
+                fillers.append(_launch(commands[name], manifest, core[name]))
     finally:  # a system that fails leaves nothing running behind it
         for other in [*fillers, *(proc for _, proc, _ in running.values())]:
             if other.poll() is None:
@@ -138,11 +134,13 @@ def _on(core: int, argv: list[str]) -> list[str]:
     return argv
 
 
-def _filler(command: list[str], manifest: Path, core: int) -> subprocess.Popen[bytes]:
+def _launch(
+    command: list[str], manifest: Path, core: int, sink: Any = subprocess.DEVNULL
+) -> subprocess.Popen[Any]:
+    """A system over a manifest on one core, its output to `sink` (a filler's
+    is not read)."""
     return subprocess.Popen(
-        _on(core, [*command, str(manifest)]),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        _on(core, [*command, str(manifest)]), stdout=sink, stderr=subprocess.DEVNULL
     )
 
 
