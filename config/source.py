@@ -84,9 +84,9 @@ class SourceConfig:
 
     def own_hosts(self) -> frozenset[str]:
         """The hosts this file names: its home page, listings and domains."""
-        urls = (self.homepage, *self.feeds, *self.sitemaps, *self.sections)
-        return frozenset(
-            {(urlsplit(u).hostname or "") for u in urls} | set(self.allowed_domains)
+        return _hosts_named(
+            (self.homepage, *self.feeds, *self.sitemaps, *self.sections),
+            self.allowed_domains,
         )
 
     def is_on_domain(self, url: str) -> bool:
@@ -160,6 +160,12 @@ def is_internal_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) 
     return not address.is_global or address.is_multicast
 
 
+@functools.lru_cache(maxsize=1024)  # asked again for every request to a private host
+def _hosts_named(urls: tuple[str, ...], domains: tuple[str, ...]) -> frozenset[str]:
+    return frozenset({(urlsplit(u).hostname or "") for u in urls} | set(domains))
+
+
+@functools.lru_cache(maxsize=4096)  # a crawl asks for each host over and over
 def is_private_host(host: str) -> bool:
     """A host that names the network the crawler runs in, by its spelling: an
     internal address in any form, or a local-only name. (A public name that

@@ -6,7 +6,11 @@ which decodes the whole page first and keeps the decoded copy with the response:
 on real news pages (145 KB on average, ../shared/eval) that decoding was a
 twentieth of the crawler's CPU, for text nobody reads (the workers decode the
 bytes themselves). Here the same middleware reads a response cut to the bytes
-those characters can take; what it decides is unchanged.
+those characters can take; what it decides is unchanged. A head with no
+"refresh" in its bytes, in any case, declares none (w3lib rules pages out the
+same way before decoding them), and goes through without being decoded; a head
+with NUL bytes (UTF-16 or UTF-32, where the word is spelled in other bytes) is
+always read.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
     ) -> Request | Response:
         if not isinstance(response, HtmlResponse) or len(response.body) <= HEAD_BYTES:
             return super().process_response(request, response)
-        head = response.replace(body=response.body[:HEAD_BYTES])
+        cut = response.body[:HEAD_BYTES]
+        if b"refresh" not in cut.lower() and b"\x00" not in cut:
+            return response
+        head = response.replace(body=cut)
         found = super().process_response(request, head)
         return response if found is head else found

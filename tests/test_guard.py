@@ -126,21 +126,20 @@ def test_a_meta_refresh_is_followed_within_the_site_never_inward(
     inner = serve_watched(inward, port)
     site = HostileSite()
     story = "<p>" + "A story that moved to its new address. " * 40 + "</p>"
-    for path, target in (
-        ("/old/story", "/news/story"),
-        ("/old/secret", f"http://127.0.0.1.:{port}/secret"),
+    for path, target, spelled, encoding in (
+        ("/old/story", "/news/story", "Refresh", "utf-8"),  # as many outlets spell it
+        ("/old/wide", "/news/wide", "refresh", "utf-16"),  # the word in other bytes
+        ("/old/secret", f"http://127.0.0.1.:{port}/secret", "refresh", "utf-8"),
     ):
         site.pages[path] = (
             "text/html",
-            f'<html><head><meta http-equiv="refresh" content="0; url={target}">'
-            f"</head><body>{story * 12}</body></html>".encode(),
+            f'<html><head><meta http-equiv="{spelled}" content="0; url={target}">'
+            f"</head><body>{story * 12}</body></html>".encode(encoding),
         )
         assert len(site.pages[path][1]) > HEAD_BYTES
-    site.pages["/news/story"] = (
-        "text/html",
-        f"<html><body>{story}</body></html>".encode(),
-    )
-    site.feed("/feed.xml", "/old/story", "/old/secret")
+    for path in ("/news/story", "/news/wide"):
+        site.pages[path] = ("text/html", f"<html><body>{story}</body></html>".encode())
+    site.feed("/feed.xml", "/old/story", "/old/wide", "/old/secret")
     server = site.serve()
     try:
         sources = tmp_path / "moved-sources"
@@ -148,6 +147,7 @@ def test_a_meta_refresh_is_followed_within_the_site_never_inward(
         env = {**dateline_env, "DATELINE_SOURCES_DIR": str(sources)}
         run_dateline(env, "crawl", "moved", "--json", check=False, timeout=60)
         assert "/news/story" in site.requests
+        assert "/news/wide" in site.requests
         assert inward.requests == []
     finally:
         server.shutdown()
