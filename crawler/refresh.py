@@ -28,11 +28,12 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
-        if not isinstance(response, HtmlResponse) or len(response.body) <= HEAD_BYTES:
+        if not isinstance(response, HtmlResponse):
             return super().process_response(request, response)
         cut = response.body[:HEAD_BYTES]
         if b"refresh" not in cut.lower() and b"\x00" not in cut:
-            return response
-        head = response.replace(body=cut)
+            return response  # short pages too: the same test, no decoding
+        longer = len(response.body) > HEAD_BYTES
+        head = response.replace(body=cut) if longer else response
         found = super().process_response(request, head)
         return response if found is head else found
