@@ -189,7 +189,9 @@ def test_postgres_compresses_a_records_long_values_with_lz4(postgres_url: str) -
     import psycopg
 
     store = open_store(postgres_url)
-    text = " ".join(f"Delegation {i} met in Brussels on day {i * 7}." for i in range(400))
+    text = " ".join(
+        f"Delegation {i} met in Brussels on day {i * 7}." for i in range(400)
+    )
     record = dataclasses.replace(stored(text=text), content_hash="h-long")
     store.upsert_article(record)  # 16 KB, its vector 11: both compressed
     with psycopg.connect(postgres_url, autocommit=True) as conn:
