@@ -227,6 +227,25 @@ def test_records_changed_since_a_time(store_url: str) -> None:
     assert len(list(store.iter_records())) == 2
 
 
+def test_consecutive_export_windows_give_each_record_once(store_url: str) -> None:
+    """`export --since A --until B` then `--since B`: a record changed at B
+    itself is in the second window only (half-open windows, as cron runs them)."""
+    from datetime import timedelta
+
+    store = open_store(store_url)
+    edge = datetime(2026, 3, 19, 12, 0, tzinfo=UTC)
+    for aid, at in (("early", edge - timedelta(minutes=1)), ("edge", edge)):
+        store.upsert_article(dataclasses.replace(stored(aid, text=aid), stored_at=at))
+    first = [r["article_id"] for r in store.iter_records(changed_until=edge)]
+    second = [r["article_id"] for r in store.iter_records(changed_since=edge)]
+    assert (first, second) == (["early"], ["edge"])
+    assert [
+        r["article_id"]
+        for r in store.iter_records(changed_since=edge, language="en", source_id="s1")
+    ] == ["edge"]
+    assert not list(store.iter_records(changed_since=edge, language="de"))
+
+
 def test_the_pair_check_lets_work_start_when_the_database_drops_mid_check(
     tmp_path: Path, redis: Any, caplog: Any
 ) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from workers.models import utc_iso
+from workers.store.sql import record_filters
 
 HIT_FIELDS = (
     "article_id", "source_id", "url", "title", "published_at", "language",
@@ -60,23 +60,6 @@ def fts5_query(text: str) -> str:
     return " ".join(terms)
 
 
-def filters(
-    source_id: str | None, since: datetime | None, language: str | None
-) -> tuple[list[str], list[Any]]:
-    where: list[str] = []
-    args: list[Any] = []
-    if source_id:
-        where.append("a.source_id = ?")
-        args.append(source_id)
-    if since:
-        where.append("COALESCE(a.updated_at, a.stored_at) >= ?")
-        args.append(utc_iso(since))
-    if language:
-        where.append("a.language = ?")
-        args.append(language)
-    return where, args
-
-
 def fold(hits: list[Hit], sizes: dict[str, int], limit: int) -> list[Hit]:
     """Hits of one cluster as one: its original first when it is among them (else
     the best hit), the copies found listed under it, the cluster's size."""
@@ -107,7 +90,7 @@ def search(
     limit: int,
 ) -> list[Hit]:
     """Hits from the backend's own full-text query, folded by cluster."""
-    where, args = filters(source_id, since, language)
+    where, args = record_filters(source_id, since, language=language, table="a.")
     rows = store._search(query, where, args, language, limit * 5)
     names = set(Hit.__dataclass_fields__)
     hits = [Hit(**{k: v for k, v in dict(row).items() if k in names}) for row in rows]

@@ -57,6 +57,32 @@ WHERE articles.content_hash != excluded.content_hash
 """
 
 
+def record_filters(
+    source_id: str | None = None,
+    changed_since: datetime | None = None,
+    changed_until: datetime | None = None,
+    language: str | None = None,
+    originals_only: bool = False,
+    table: str = "",
+) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses (and their arguments) that pick records, shared by
+    export and search: one source, stored or updated in [changed_since,
+    changed_until), one language, originals only. `table` qualifies the
+    columns ("a." where the query joins)."""
+    changed = f"COALESCE({table}updated_at, {table}stored_at)"
+    picked = (
+        (f"{table}source_id = ?", source_id),
+        (f"{changed} >= ?", changed_since and utc_iso(changed_since)),
+        (f"{changed} < ?", changed_until and utc_iso(changed_until)),
+        (f"{table}language = ?", language),
+    )
+    where = [clause for clause, value in picked if value]
+    args: list[Any] = [value for _, value in picked if value]
+    if originals_only:
+        where.append(f"{table}dup_kind IS NULL")
+    return where, args
+
+
 class SqlStore:
     """The Store protocol over any DB-API connection; see the module docstring."""
 
@@ -195,22 +221,9 @@ class SqlStore:
         """Records in the order they were stored; those of one source, stored or
         updated at or after `changed_since` (an incremental export) and before
         `changed_until`, in one language, or originals only (no duplicates)."""
-        where: list[str] = []
-        args: list[Any] = []
-        if source_id:
-            where.append("source_id = ?")
-            args.append(source_id)
-        if changed_since:
-            where.append("COALESCE(updated_at, stored_at) >= ?")
-            args.append(utc_iso(changed_since))
-        if changed_until:
-            where.append("COALESCE(updated_at, stored_at) < ?")
-            args.append(utc_iso(changed_until))
-        if language:
-            where.append("language = ?")
-            args.append(language)
-        if originals_only:
-            where.append("dup_kind IS NULL")
+        where, args = record_filters(
+            source_id, changed_since, changed_until, language, originals_only
+        )
         sql = f"SELECT {', '.join(COLUMNS)} FROM articles" + (
             " WHERE " + " AND ".join(where) if where else ""
         )
