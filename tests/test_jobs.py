@@ -313,6 +313,6 @@ def test_a_page_over_its_cpu_budget_is_recorded_not_raised(demo_site: Site) -> N
     from workers.stages import prepare_article
 
     page = courier_pages(demo_site, 1)[0]
-    skipped = prepare_article(page, adhoc_source(), Budget(cpu_seconds=0.001))
+    skipped = prepare_article(page, adhoc_source(), Budget(cpu_seconds=0.00001))
     assert isinstance(skipped, SkippedPage) and skipped.outcome == "too_large"
     assert "of CPU" in skipped.reason

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from workers.store.sql import record_filters
+from workers.store.filters import record_filters
 
 HIT_FIELDS = (
     "article_id", "source_id", "url", "title", "published_at", "language",
