@@ -456,6 +456,7 @@ def _report(figures: dict[str, Any], args: argparse.Namespace) -> int:
                 "  ceiling's CPU a page / end to end's, every process",
                 ceiling_cpu / statistics.median(_every_process(r) for r in mine),
             ),
+            *_gap_rows(mine, ceiling_cpu, worker_cpu),
         ]
     rows += [
         *(
@@ -499,6 +500,27 @@ def _every_process(run: dict[str, Any]) -> float:
         + run.get("pg_cpu_per_page", 0.0)
         + run["site_cpu_per_page"]
     )
+
+
+def _gap_rows(
+    mine: list[dict[str, Any]], ceiling_cpu: float, worker_cpu: float
+) -> list[Any]:
+    """Where the gap to the ceiling goes, in CPU a page: what the workers spend
+    beyond the ceiling's stage chain (the dedupe signing, the store's writes,
+    RQ), and the bound the other processes on the same cores set, were the
+    workers to add nothing and no core ever idle."""
+    others = statistics.median(_every_process(r) - r["cpu_per_page"] for r in mine)
+    crawler = statistics.median(r["crawl_cpu_per_page"] for r in mine)
+    return [
+        (
+            "  workers' CPU ms a page beyond the ceiling's",
+            (worker_cpu - ceiling_cpu) * 1000,
+        ),
+        (
+            "  / ceiling at most, the crawler and the shared parts alone",
+            ceiling_cpu / (ceiling_cpu + crawler + others),
+        ),
+    ]
 
 
 def _shared_rows(mine: list[dict[str, Any]], worker_cpu: float) -> list[Any]:
