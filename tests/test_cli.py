@@ -693,3 +693,29 @@ def test_extract_prints_each_record_before_reading_the_next_input(
         assert proc.wait(timeout=60) == 0
     finally:
         proc.kill()
+
+
+def test_the_demo_names_the_next_commands_as_the_user_would_type_them(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """`make demo` runs `.venv/bin/dateline` from a checkout: that is what it
+    suggests next; once `dateline` on PATH is the same program, the bare name."""
+    import sys
+
+    from dateline.demo import command
+
+    exe = tmp_path / ".venv" / "bin" / "dateline"
+    exe.parent.mkdir(parents=True)
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    monkeypatch.setattr(sys, "argv", [str(exe), "demo"])
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert command() == ".venv/bin/dateline"
+    monkeypatch.setenv("PATH", str(exe.parent))
+    assert command() == "dateline"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert command() == str(exe.resolve())

@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
+from pathlib import Path
 from typing import Any
 
 from config.loader import load_source
@@ -73,10 +75,11 @@ def run_demo(redis_url: str, workers: int) -> int:
         print(json.dumps(seed, indent=2, ensure_ascii=False))
         _say(_seed_cluster(seed["cluster_id"]))
     ok = all(s.ok for s in summaries) and report["failed"] == 0 and seed is not None
+    cmd = command()
     _say(
-        "demo complete: try `.venv/bin/dateline status`, `dateline export | head -1`"
+        f"demo complete: try `{cmd} status`, `{cmd} export | head -1`"
         if ok
-        else "demo finished with problems: see `.venv/bin/dateline failed`"
+        else f"demo finished with problems: see `{cmd} failed`"
     )
     return 0 if ok else 1
 
@@ -115,6 +118,20 @@ def _seed_cluster(cluster_id: str) -> str:
         f"  {c['dup_kind']:<7} {c['source_id']}  {c['url']}" for c in cluster["copies"]
     ]
     return "\n".join(lines)
+
+
+def command() -> str:
+    """Dateline's command as the user would type it next: `dateline` when that
+    is the one on PATH, else its path from here (`.venv/bin/dateline` after
+    `make demo` in a checkout)."""
+    here = Path(sys.argv[0]).resolve()
+    found = shutil.which("dateline")
+    if found and Path(found).resolve() == here:
+        return "dateline"
+    try:
+        return str(here.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(here)
 
 
 def _say(message: str) -> None:
