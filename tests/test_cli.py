@@ -215,12 +215,28 @@ def test_an_unusable_database_is_one_line(dateline_env: dict, tmp_path: Path) ->
 def test_status_watch_redraws_until_interrupted(dateline_env: dict) -> None:
     import signal
     import subprocess
+    import sys
     import time
 
     from tests.harness import BIN
 
+    # started as from a terminal, Ctrl-C at its default: a child of a shell's
+    # background job inherits SIGINT ignored, and Python leaves it so
+    launch = (
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+        "os.execv(sys.argv[1], sys.argv[1:])"
+    )
     proc = subprocess.Popen(
-        [str(BIN / "dateline"), "status", "--watch", "--interval", "0.2"],
+        [
+            sys.executable,
+            "-c",
+            launch,
+            str(BIN / "dateline"),
+            "status",
+            "--watch",
+            "--interval",
+            "0.2",
+        ],
         env=dateline_env,
         text=True,
         stdout=subprocess.PIPE,
