@@ -9,6 +9,7 @@ import pytest
 
 from tests.harness import prepare_html
 from workers.agencies import agencies_named
+from workers.credits import closing_agencies
 from workers.stages import PreparedArticle
 
 
@@ -62,3 +63,76 @@ def test_dateline_and_byline_agencies_are_one_list_in_order() -> None:
     found = prepared('<meta name="author" content="Jane Doe, dpa">', "BERLIN (AFP) -")
     assert found.article.agencies == ("AFP", "dpa")
     assert found.article.authors == ("Jane Doe",)
+
+
+@pytest.mark.parametrize(
+    ("convention", "closing", "expected"),
+    [
+        # German papers close wire copy with the agency in parentheses after the
+        # last sentence (closing lines of German news pages in ../shared/eval)
+        (
+            "dpa, alone",
+            "Bundeskanzler Olaf Scholz (SPD) hat sich dazu bisher skeptisch "
+            "geäußert. (dpa)",
+            ["dpa"],
+        ),
+        (
+            "dpa, then the editor's initials; a section heading after it",
+            "Später kündigte der Manager dann doch sein Erscheinen an. (dpa/gem)\n"
+            "Aus dem Datencenter:",
+            ["dpa"],
+        ),
+        (
+            "the paper's own story with the wire's material; a picture credit last",
+            "Die Zyste könne sich jederzeit neu bilden, hieß es. (FR mit dpa)\n"
+            "*fr.de ist Teil des bundesweiten Ippen-Redaktionsnetzwerks\n"
+            "Rubriklistenbild: © KCNA/dpa",
+            ["dpa"],
+        ),
+        ("two wires", "Er sagte das am Abend. (dpa/AFP)", ["dpa", "AFP"]),
+        ("APA, Austria", "Es kam zu Verzögerungen. (APA)", ["APA"]),
+        # ANSA's and EFE's copy as Italian and Spanish papers print it
+        ("ANSA", "Piccinini è stato designato per Torino-Roma. (ANSA).", ["ANSA"]),
+        ("EFE", "El partido se jugará el domingo. (EFE)", ["EFE"]),
+        # English-language papers in Asia sign wire copy with a dash
+        (
+            "AFP, dash-signed",
+            "The European Athletics Championships are due to take place in "
+            "Munich on August 11-21. — AFP",
+            ["AFP"],
+        ),
+        (
+            "alone on the last line",
+            "The talks resume on Monday.\n(Reuters)",
+            ["Reuters"],
+        ),
+        # no credit: an editor's initials, an agency named in a sentence, a
+        # picture credit, Bloomberg's contributors, a desk
+        ("initials only", "an klaren Perspektiven für US-Systeme.(wal)", []),
+        (
+            "named in the sentence",
+            "It was first reported by Agence France-Presse (AFP).",
+            [],
+        ),
+        ("inside the sentence", "The minister said so (Reuters).", []),
+        ("a picture credit", "Das Bild zeigt den Minister. (Foto: dpa)", []),
+        ("a photo caption", "Supporters cheer. (AP Photo/Evan Vucci)", []),
+        ("contributors", "He said so.\n—With assistance from Jane Doe.", []),
+        ("staff", "The talks resume on Monday.\nStaff and agencies", []),
+    ],
+)
+def test_the_agency_credit_that_closes_wire_copy(
+    convention: str, closing: str, expected: list[str]
+) -> None:
+    assert closing_agencies(closing) == expected, convention
+
+
+def test_a_closing_credit_makes_the_record_wire_copy() -> None:
+    story = " ".join(["Der Rat billigte am Dienstag den Haushalt der Stadt."] * 8)
+    html = (
+        "<html><head></head><body><article><h1>Haushalt gebilligt</h1>"
+        f"<p>{story}</p><p>Die Opposition stimmte dagegen. (dpa)</p>"
+        "</article></body></html>"
+    )
+    found = prepare_html(html, "https://example.de/politik/haushalt")
+    assert found.article.agencies == ("dpa",) and found.article.authors == ()

@@ -196,6 +196,40 @@ def _person(name: str) -> bool:
     return bool(name) and not NOT_A_PERSON.search(name) and not agencies_named([name])
 
 
+# The agency credit that closes wire copy after its last sentence: German, Austrian
+# and Swiss papers' "... hieß es. (dpa)", "(dpa/gem)" (the wire, then the editor's
+# initials), "(FR mit dpa)" (the paper's own story with the wire's material), and
+# the French, Spanish and Italian "(AFP)", "(EFE)", "(ANSA)"; English-language
+# papers in Asia and the Gulf sign it with a dash: "... next year. — AFP". Only
+# after a sentence's end (or alone on its line), so that "first reported by
+# Agence France-Presse (AFP)." credits no one; picture credits are no credit.
+CLOSING_AGENCY = re.compile(
+    r"(?:^|(?<=[.!?»“”\"'’)])\s*)(?:\((?P<boxed>[^()\n]{2,40})\)"
+    r"|(?:—|–|--?)[ \t]*(?P<signed>[^\s—–()][^\n—–()]{1,40}?))[ \t]*\.?[ \t]*$"
+)
+CLOSING_PARTS = re.compile(
+    r"\s*(?:[/,;:&+]|\s(?:mit|with|avec|con|and|und|et|y|e)\s)\s*", re.IGNORECASE
+)
+PICTURE = re.compile(
+    r"photo|foto|bild|image|picture|video|grafik|graphic|illustration|screenshot",
+    re.IGNORECASE,
+)
+
+
+def closing_agencies(text: str) -> list[str]:
+    """The agencies a closing credit names, in house short names, or []."""
+    found: list[str] = []
+    for line in text.rstrip().rsplit("\n", LAST_LINES)[-LAST_LINES:]:
+        match = CLOSING_AGENCY.search(line.strip())
+        if not match:
+            continue
+        credit = match.group("boxed") or match.group("signed")
+        if PICTURE.search(credit):
+            continue
+        found += agencies_named(CLOSING_PARTS.split(credit))
+    return list(dict.fromkeys(found))
+
+
 def drop_contact_lines(text: str) -> str:
     """Wire desks append '((jane.doe@thomsonreuters.com; +1 202 ...))': not article."""
     return "\n".join(ln for ln in text.split("\n") if not CONTACT.match(ln)).strip()

@@ -4,8 +4,8 @@ Interprets what extraction found, steered by the source's languages, timezone an
 date order and by the page's fetch time (the base for relative dates): the
 publication date in UTC with its raw string, the dateline and wire credits, the
 canonical URL. When the page names no author, the credited reporters are used;
-the wire agencies credited by the dateline or the byline are kept apart from the
-authors, who are people.
+the wire agencies credited by the dateline, the byline or the closing credit are
+kept apart from the authors, who are people.
 """
 
 from __future__ import annotations
@@ -15,7 +15,12 @@ from urllib.parse import urlsplit
 
 from config.source import AUTO_TIMEZONE, SourceConfig
 from workers.agencies import agencies_named
-from workers.credits import drop_contact_lines, parse_credits, with_full_names
+from workers.credits import (
+    closing_agencies,
+    drop_contact_lines,
+    parse_credits,
+    with_full_names,
+)
 from workers.datelines import ParsedDateline, parse_dateline, place_name
 from workers.dates import choose_published
 from workers.gazetteer import country_of_timezone, timezone_of_host
@@ -67,6 +72,7 @@ def normalize_article(
     agencies = (
         *(dateline.agencies if dateline else ()),
         *agencies_named((*extracted.authors, *extracted.author_variants)),
+        *closing_agencies(text),
     )
     credits = with_full_names(credits, authors)
     if not authors and credits:
