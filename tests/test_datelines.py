@@ -631,6 +631,40 @@ WIRE_CASES = [
         ("PAP",),
         "2024-03-19",
     ),
+    # Germany's sports wire, as German sports pages print it (a lead in
+    # ../shared/eval)
+    (
+        "Montpellier (SID) – Tennis-Olympiasieger Alexander Zverev hat",
+        "Montpellier",
+        "Montpellier",
+        "FR",
+        ("SID",),
+        None,
+    ),
+    # US broadcasters put their call sign or name where a wire's credit stands:
+    # the dateline holds, and credits no agency (leads of six stations' pages
+    # in ../shared/eval; CNN's house style)
+    (
+        "HOUSTON, Texas (KTRK) -- A Houston-area beauty business",
+        "Houston",
+        "Houston",
+        "US",
+        (),
+        None,
+    ),
+    ("AUSTIN (KXAN) — Texas voters approved", "Austin", "Austin", "US", (), None),
+    ("BOSTON (WHDH) - Two juveniles were", "Boston", "Boston", "US", (), None),
+    ("BUFFALO, N.Y. (WIVB) — A Lancaster man", "Buffalo", "Buffalo", "US", (), None),
+    ("ALBANY, NY (NEWS10) — The UAlbany", "Albany", "Albany", "US", (), None),
+    (
+        "HONOLULU, Hawaii (HawaiiNewsNow) - NASA scientists",
+        "Honolulu",
+        "Honolulu",
+        "US",
+        (),
+        None,
+    ),
+    ("WASHINGTON (CNN) — The Senate", "Washington", "Washington", "US", (), None),
     # the dateline on the line after a headline in the same lead block
     (
         "Talks to resume next week\nKYIV, March 19 (Reuters) - Ukraine said",
@@ -679,6 +713,9 @@ NOT_DATELINES = [
     "Ukraine is working to secure a strong step, officials said.",
     "He told reporters (Reuters) - in a statement",
     "A woman walks past (AP Photo/Evan Vucci) - the White House",
+    "LONDON (AP Photo) - The crowd",  # a picture credit before a known place
+    "NAPA COUNTY, Calif. (KGO) -- A plan",  # an outlet's credit, an unknown place
+    "Acme Widgets (ACME) - The company",  # a name and its acronym, no place
     "UPDATE: The minister resigned on Tuesday",
     "EXCLUSIVE: Documents show the company",
     "Photo: REUTERS/Valentyn Ogirenko - A flag rises",

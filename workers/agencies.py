@@ -64,6 +64,8 @@ AGENCIES: dict[str, tuple[str, str | None]] = {
     "cna": ("CNA", "TW"),
     "vna": ("VNA", "VN"),
     "apa": ("APA", "AT"),
+    "sid": ("SID", "DE"),  # Sport-Informations-Dienst, Germany's sports wire
+    "sport-informations-dienst": ("SID", "DE"),
     "sda": ("Keystone-SDA", "CH"),
     "keystone-sda": ("Keystone-SDA", "CH"),
     "ctk": ("ČTK", "CZ"),

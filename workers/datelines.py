@@ -5,7 +5,9 @@ in its house style ("PARIS, 19 mars (AFP) -", "(ANSA) - ROMA, 19 MAR -",
 "МОСКВА, 19 мар — РИА Новости.", "KUALA LUMPUR:"). Only the lead is read, markup
 and entities tolerated, a byline or headline glued before an upper-case place
 skipped; a parenthesis holding no known agency (a ticker, an acronym, a photo
-credit) is never a dateline. It stays in the article text; `span` says where.
+credit) is never a dateline, but for a broadcaster's or an outlet's own credit
+before a known place ("BOSTON (WHDH) -"), which credits no agency. It stays in the
+article text; `span` says where.
 Agencies are `workers.agencies`; places are resolved to the gazetteer by
 `workers.places`, dates by `workers.dates`.
 """
@@ -87,6 +89,8 @@ PAPER = re.compile(
     rf"(?P<place>{UPPER_PLACE})(?:, (?P<region>{REGION}))?"
     rf"(?:\s*(?::|{DASH})\s+|\s*[—–]\s*)(?=[{UP}\"“‘'«])"  # "CHICAGO—Admitting"
 )
+OUTLET = re.compile(r"[A-Za-z][A-Za-z0-9&'’]*(?: [A-Za-z0-9&'’]+){0,3}")
+PICTURE = re.compile(r"photo|foto|bild|image|picture|video", re.IGNORECASE)
 GLUE_LIMIT = 200  # how far into the lead a byline or headline may push the dateline
 
 
@@ -165,10 +169,11 @@ def _dateline(
     is_place: Callable[[str], bool] | None = None,
 ) -> ParsedDateline | None:
     groups = match.groupdict()
-    agencies, country = agencies_of(groups.get("agency"))
-    if groups.get("agency") is not None and not agencies:
-        return None  # "(3333.HK)", "(NATO)", "(AP Photo/Evan Vucci)": not a wire
+    credit = groups.get("agency")
+    agencies, country = agencies_of(credit)
     place = (groups.get("place") or "").strip(" .") or None
+    if credit is not None and not agencies and not _outlet(credit, place, is_place):
+        return None  # "(3333.HK)", "(NATO)", "(AP Photo/Evan Vucci)": not a wire
     if place:
         words = place.split()
         if (
@@ -193,6 +198,22 @@ def _dateline(
         agency_country=country,
         date_raw=groups.get("date"),
         span=span,
+    )
+
+
+def _outlet(
+    credit: str, place: str | None, is_place: Callable[[str], bool] | None
+) -> bool:
+    """A broadcaster's or an outlet's own credit where a wire's would stand, before
+    a place the gazetteer knows: US stations' call signs ("HOUSTON, Texas (KTRK)
+    --", "BOSTON (WHDH) -"), a network's or an outlet's name ("(CNN)",
+    "(NEWS10)", "(HawaiiNewsNow)"). The dateline stands; it credits no agency."""
+    return bool(
+        OUTLET.fullmatch(credit.strip())
+        and not PICTURE.search(credit)
+        and place
+        and is_place
+        and is_place(place_name(place) or place)
     )
 
 
