@@ -59,3 +59,26 @@ def test_a_pinned_state_or_province_is_kept_as_the_region() -> None:
     ontario = resolve_place("London", "Ont.")
     assert florida is not None and (florida.country, florida.region) == ("US", "FL")
     assert ontario is not None and (ontario.country, ontario.region) == ("CA", "08")
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        # a name the gazetteer has in its own script
+        ("Москва", "RU"),
+        ("北京", "CN"),
+        # a Latin name without its accents
+        ("Zürich", "CH"),
+        # unknown in its own script: no place, not the first city with an empty
+        # alternate name (every such name resolved to Bao'an, China): Jiji's
+        # "【ワシントン時事】", Kazinform's "ПЕТРОПАВЛОВСК. КАЗИНФОРМ –"
+        ("ワシントン", None),
+        ("Петропавловск. Казинформ", None),
+        ("...", None),
+    ],
+)
+def test_a_name_in_any_script_resolves_or_stays_unknown(
+    place: str, expected: str | None
+) -> None:
+    found = resolve_place(place)
+    assert (found.country if found else None) == expected

@@ -64,7 +64,8 @@ def index() -> dict[str, list[dict[str, Any]]]:
         for name in {city["name"], *(city.get("alternatenames") or ())}:
             if len(name) <= 3 and name.isupper():
                 continue  # airport codes: "LED" is St. Petersburg, "AP" is nothing
-            found.setdefault(key(name), []).append(city)
+            if folded := key(name):  # 3,929 cities list an empty alternate name
+                found.setdefault(folded, []).append(city)
     return found
 
 

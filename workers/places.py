@@ -136,7 +136,10 @@ def resolve_place(
     if folded in OVERRIDES and not (admin1 and folded == "washington"):
         en, country, geonameid = OVERRIDES[folded]
         return Place(en, country, geonameid, None)
-    candidates = index().get(folded) or index().get(key(ascii_name(first)))
+    candidates = index().get(folded)
+    # "Zurich" as "Zürich"; a name in another script has no ASCII form to try
+    if not candidates and (plain := key(ascii_name(first))):
+        candidates = index().get(plain)
     if not candidates:
         return None
     pool = _pinned(candidates, region, admin1)
