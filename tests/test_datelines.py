@@ -631,6 +631,28 @@ WIRE_CASES = [
         ("PAP",),
         "2024-03-19",
     ),
+    # dpa's regional services and desks after its name, as German regional
+    # sites print its copy ("Hamburg (dpa/lno) –", "Hannover (dpa/lni) –")
+    (
+        "Hamburg (dpa/lno) – Wegen eines Defekts",
+        "Hamburg",
+        "Hamburg",
+        "DE",
+        ("dpa",),
+        None,
+    ),
+    ("Kiel (dpa/lno) – Der Bund", "Kiel", "Kiel", "DE", ("dpa",), None),
+    ("München (dpa/lby) - Der Freistaat", "München", "Munich", "DE", ("dpa",), None),
+    ("Berlin (dpa/tmn) - Wer", "Berlin", "Berlin", "DE", ("dpa",), None),
+    # Switzerland's financial wire with Keystone-SDA
+    (
+        "Zürich (awp/sda) - Die Aktie",
+        "Zürich",
+        "Zürich",
+        "CH",
+        ("AWP", "Keystone-SDA"),
+        None,
+    ),
     # Germany's sports wire, as German sports pages print it (a lead in
     # ../shared/eval)
     (
@@ -716,6 +738,7 @@ NOT_DATELINES = [
     "LONDON (AP Photo) - The crowd",  # a picture credit before a known place
     "NAPA COUNTY, Calif. (KGO) -- A plan",  # an outlet's credit, an unknown place
     "Acme Widgets (ACME) - The company",  # a name and its acronym, no place
+    "LONDON (ab/Reuters) - The",  # initials before the wire: no wire's credit
     "UPDATE: The minister resigned on Tuesday",
     "EXCLUSIVE: Documents show the company",
     "Photo: REUTERS/Valentyn Ogirenko - A flag rises",

@@ -65,6 +65,7 @@ AGENCIES: dict[str, tuple[str, str | None]] = {
     "vna": ("VNA", "VN"),
     "apa": ("APA", "AT"),
     "sid": ("SID", "DE"),  # Sport-Informations-Dienst, Germany's sports wire
+    "awp": ("AWP", "CH"),  # AWP Finanznachrichten, Switzerland's financial wire
     "sport-informations-dienst": ("SID", "DE"),
     "sda": ("Keystone-SDA", "CH"),
     "keystone-sda": ("Keystone-SDA", "CH"),
@@ -178,6 +179,12 @@ RU_SIGNATURES = {
 }
 
 
+# After a wire's name, its service or desk code in lower case: dpa's regional
+# services ("Hamburg (dpa/lno) –", "Hannover (dpa/lni) –", "München (dpa/lby) –"),
+# its features desk ("(dpa/tmn)"), an editor's initials ("(AFP/ab)")
+SERVICE = re.compile(r"[a-z]{2,4}")
+
+
 def agencies_of(raw: str | None) -> tuple[list[str], str | None]:
     """'dpa/AFP' -> (['dpa', 'AFP'], 'DE'); ([], None) when any part is unknown."""
     if raw is None:
@@ -191,6 +198,8 @@ def agencies_of(raw: str | None) -> tuple[list[str], str | None]:
     names, country = [], None
     for part in re.split(r"\s*(?:/|,|;| and | - |&)\s*", raw.strip()):
         known = AGENCIES.get(part.casefold().strip(" .")) or _with_desk(part)
+        if known is None and names and SERVICE.fullmatch(part):
+            continue  # "(dpa/lno)": the wire's regional service or editor, after it
         if known is None:
             return [], None  # one unknown part: a credit or acronym, not a wire
         names.append(known[0])
