@@ -195,7 +195,8 @@ def agencies_of(raw: str | None) -> tuple[list[str], str | None]:
             folded.strip(". "), RU_SIGNATURES.get(folded.strip("/. "), "TASS")
         )
         return [name], "RU"
-    names, country = [], None
+    names: list[str] = []
+    country: str | None = None
     for part in re.split(r"\s*(?:/|,|;| and | - |&)\s*", raw.strip()):
         known = AGENCIES.get(part.casefold().strip(" .")) or _with_desk(part)
         if known is None and names and SERVICE.fullmatch(part):
