@@ -220,7 +220,7 @@ def closing_agencies(text: str) -> list[str]:
     """The agencies a closing credit names, in house short names, or []."""
     found: list[str] = []
     for line in text.rstrip().rsplit("\n", LAST_LINES)[-LAST_LINES:]:
-        match = CLOSING_AGENCY.search(line.strip())
+        match = CLOSING_AGENCY.search(line.strip()[-200:])  # a credit is short
         if not match:
             continue
         credit = match.group("boxed") or match.group("signed")
