@@ -157,6 +157,29 @@ def fields(line: str) -> tuple[list[tuple[str, str | None]], list[str], list[str
             ([("Jane Doe", None), ("John Roe", None)], [], []),
         ),
         (
+            "Reuters' credit with 'with reporting by' for the added reporters (the "
+            "closing line of a reuters.com page in ../shared/eval)",
+            "(Reporting by Greg Roumeliotis, Joshua Franklin, Koh Gui Qing, with "
+            "reporting by Herb Lash and Megan Davies, editing by Martin Howell.)",
+            (
+                [
+                    ("Greg Roumeliotis", None),
+                    ("Joshua Franklin", None),
+                    ("Koh Gui Qing", None),
+                    ("Herb Lash", None),
+                    ("Megan Davies", None),
+                ],
+                [],
+                ["Martin Howell"],
+            ),
+        ),
+        (
+            "AP's contributor line with the role capitalized (a page in "
+            "../shared/eval)",
+            "Associated Press Writer Krysta Fauria contributed to this report.",
+            ([("Krysta Fauria", None)], [], []),
+        ),
+        (
             "AP's contributor sentence after the story's last sentence",
             "Doe reported from Paris. Associated Press writer John Roe in London "
             "contributed to this report.",

@@ -20,7 +20,8 @@ from workers.places import is_region
 # por B)", Portuguese "(Reportagem de A; Edição de B)", German "(Bericht von A,
 # geschrieben von B, redigiert von C)" and French "(Reportage A, édité par B)".
 REPORTING = (
-    r"(?:additional\s+)?reporting|research|graphics?|reporte(?:\s+adicional)?|"
+    r"(?:with\s+)?(?:additional\s+)?reporting|research|graphics?|"
+    r"reporte(?:\s+adicional)?|"
     r"información|reportagem(?:\s+adicional)?|bericht|mitarbeit|reportage"
 )
 WRITING = r"writing|written|compiled|escrito|redacción|texto|geschrieben|rédigé"
@@ -150,7 +151,7 @@ def _cased(name: str) -> str:
 SENTENCE = r"(?:(?!(?<![A-Z])\.\s)[^\n])"  # no sentence break ("J. Doe" is none)
 CONTRIBUTED = re.compile(
     r"(?:^|\n|(?<=\. ))(?P<line>(?:(?:The )?[A-Z][\w&.]*(?: [A-Z][\w&.]*){0,3}"
-    r"(?:'s|’s| (?:staff )?(?:writers?|reporters?|correspondents?)) )?"
+    r"(?:'s|’s| (?:[Ss]taff )?(?:[Ww]riters?|[Rr]eporters?|[Cc]orrespondents?)) )?"
     rf"(?P<names>{SENTENCE}{{3,200}}?) contributed(?: reporting| to this "
     r"(?:report|story))?(?: from (?P<place>[^\n.]+))?\.)\s*$|"
     r"(?:^|\n)(?P<assisted>[ \t]*(?:—|–|--?)?\s*With assistance from "
