@@ -653,6 +653,25 @@ WIRE_CASES = [
         ("AWP", "Keystone-SDA"),
         None,
     ),
+    # a place the gazetteer lacks keeps the country its region names: AP's
+    # state after a US town, a country after a place abroad (a lead in
+    # ../shared/eval)
+    (
+        "TAYLORVILLE, Ill. (AP) — The city council",
+        "Taylorville",
+        None,
+        "US",
+        ("AP",),
+        None,
+    ),
+    (
+        "ST CATHERINE, Jamaica — A female police inspector",
+        "St Catherine",
+        None,
+        "JM",
+        (),
+        None,
+    ),
     # Germany's sports wire, as German sports pages print it (a lead in
     # ../shared/eval)
     (

@@ -28,7 +28,7 @@ from workers.languages import article_language, date_order
 from workers.metadata import clean_authors, clean_title
 from workers.models import Dateline, ExtractedArticle, NormalizedArticle
 from workers.months import month_day
-from workers.places import is_known, resolve_place
+from workers.places import is_known, region_country, resolve_place
 from workers.urls import resolve_canonical
 
 
@@ -139,7 +139,8 @@ def resolve_dateline(
         place_raw=parsed.place_raw,
         place=place,
         place_en=found.name_en if found else None,
-        country=found.country if found else None,
+        # a place the gazetteer lacks keeps the country its region names
+        country=found.country if found else region_country(parsed.region),
         geonameid=found.geonameid if found else None,
         region=parsed.region,
         agency=parsed.agency,

@@ -210,6 +210,13 @@ def _admin1(region: str | None) -> tuple[str, str] | None:
     return None
 
 
+def region_country(region: str | None) -> str | None:
+    """The country a dateline's region names ("Ill." -> US, "Ont." -> CA,
+    "Jamaica" -> JM), for a place the gazetteer lacks: "TAYLORVILLE, Ill."."""
+    admin1 = _admin1(region)
+    return admin1[0] if admin1 else countries().get(key(region or ""))
+
+
 def is_region(text: str) -> bool:
     """A US state, a Canadian province or a country, as a dateline or credit
     line writes it after a place ("Fla.", "Ontario", "Ukraine")."""
