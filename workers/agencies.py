@@ -179,6 +179,11 @@ RU_SIGNATURES = {
 }
 
 
+# A picture's credit, not the text's: "(AP Photo/Evan Vucci)", "(Foto: dpa)"
+PICTURE_CREDIT = re.compile(
+    r"photo|foto|bild|image|picture|video|grafik|graphic|illustration|screenshot",
+    re.IGNORECASE,
+)
 # After a wire's name, its service or desk code in lower case: dpa's regional
 # services ("Hamburg (dpa/lno) –", "Hannover (dpa/lni) –", "München (dpa/lby) –"),
 # its features desk ("(dpa/tmn)"), an editor's initials ("(AFP/ab)")

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from workers.agencies import agencies_named
+from workers.agencies import PICTURE_CREDIT, agencies_named
 from workers.models import Credits
 from workers.places import is_region
 
@@ -212,10 +212,6 @@ CLOSING_AGENCY = re.compile(
 CLOSING_PARTS = re.compile(
     r"\s*(?:[/,;:&+]|\s(?:mit|with|avec|con|and|und|et|y|e)\s)\s*", re.IGNORECASE
 )
-PICTURE = re.compile(
-    r"photo|foto|bild|image|picture|video|grafik|graphic|illustration|screenshot",
-    re.IGNORECASE,
-)
 
 
 def closing_agencies(text: str) -> list[str]:
@@ -226,7 +222,7 @@ def closing_agencies(text: str) -> list[str]:
         if not match:
             continue
         credit = match.group("boxed") or match.group("signed")
-        if PICTURE.search(credit):
+        if PICTURE_CREDIT.search(credit):
             continue
         found += agencies_named(CLOSING_PARTS.split(credit))
     return list(dict.fromkeys(found))

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from workers.agencies import agencies_of
+from workers.agencies import PICTURE_CREDIT, agencies_of
 from workers.caseless_datelines import caseless_dateline
 from workers.months import DATE, HIJRI_DATE, MONTHS
 
@@ -90,7 +90,6 @@ PAPER = re.compile(
     rf"(?:\s*(?::|{DASH})\s+|\s*[—–]\s*)(?=[{UP}\"“‘'«])"  # "CHICAGO—Admitting"
 )
 OUTLET = re.compile(r"[A-Za-z][A-Za-z0-9&'’]*(?: [A-Za-z0-9&'’]+){0,3}")
-PICTURE = re.compile(r"photo|foto|bild|image|picture|video", re.IGNORECASE)
 GLUE_LIMIT = 200  # how far into the lead a byline or headline may push the dateline
 
 
@@ -210,7 +209,7 @@ def _outlet(
     "(NEWS10)", "(HawaiiNewsNow)"). The dateline stands; it credits no agency."""
     return bool(
         OUTLET.fullmatch(credit.strip())
-        and not PICTURE.search(credit)
+        and not PICTURE_CREDIT.search(credit)
         and place
         and is_place
         and is_place(place_name(place) or place)

@@ -220,7 +220,7 @@ def region_country(region: str | None) -> str | None:
 def is_region(text: str) -> bool:
     """A US state, a Canadian province or a country, as a dateline or credit
     line writes it after a place ("Fla.", "Ontario", "Ukraine")."""
-    return _admin1(text) is not None or key(text) in countries()
+    return region_country(text) is not None
 
 
 def is_known(name: str) -> bool:
