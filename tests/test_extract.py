@@ -15,6 +15,7 @@ from workers import extract as extract_module
 from workers.decode import UndecodablePage, decode_html
 from workers.extract import (
     PRECISE_ENOUGH,
+    PRECISE_KEPT,
     date_params,
     extract_article,
     trafilatura_metadata,
@@ -223,6 +224,38 @@ def test_a_long_story_takes_one_precise_run(monkeypatch: pytest.MonkeyPatch) -> 
     runs = _runs(monkeypatch)
     article = extract_article(page, "http://x/live")
     assert article is not None and len(article.text) >= PRECISE_ENOUGH
+    assert runs == ["precision"]
+
+
+def test_a_short_story_precision_leaves_whole_takes_one_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Paragraphs enough for a long story, but some are the footer's: the
+    precise text is short, yet it holds most of the paragraphs' characters, so
+    precision cut no story and the balanced run is not made."""
+    story = seed_story().paragraphs
+    body = "".join(f"<p>{p}</p>" for p in [*story, *story[:3]])
+    footer = "".join(
+        f"<p>{line}</p>"
+        for line in [
+            "About us: The Courier is an independent newspaper founded in 1901.",
+            "Contact the newsroom, advertise with us, or read our privacy policy.",
+            "Sign up for our morning briefing, delivered to your inbox daily.",
+            "Copyright 2024 The Courier. All rights reserved. Terms of use apply.",
+        ]
+        * 2
+    )
+    page = (
+        f"<html><body><article><h1>{SEED_TITLE}</h1>{body}</article>"
+        f"<footer>{footer}</footer></body></html>"
+    ).encode()
+    tree = load_html(page)
+    paragraphs = extract_module._paragraph_chars(tree)
+    runs = _runs(monkeypatch)
+    article = extract_article(page, "http://x/story")
+    assert article is not None and paragraphs >= PRECISE_ENOUGH
+    assert PRECISE_KEPT * paragraphs <= len(article.text) < PRECISE_ENOUGH
+    assert "Copyright" not in article.text
     assert runs == ["precision"]
 
 

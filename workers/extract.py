@@ -25,6 +25,7 @@ from trafilatura.utils import load_html
 
 from workers.boilerplate import clean_tree, drop_boilerplate_lines
 from workers.budget import check_elements
+from workers.byline import printed_author
 from workers.declared import declared_metadata, present, split_authors
 from workers.decode import decode_html, repair_mojibake
 from workers.models import ExtractedArticle
@@ -38,6 +39,7 @@ URL_DATE = re.compile(
     r"(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]))(?=[/_.-]|$)"
 )
 PRECISE_ENOUGH = 2000  # characters: see _body_text
+PRECISE_KEPT = 0.6  # share of the paragraphs' characters: see _body_text
 
 
 def extract_article(
@@ -111,15 +113,23 @@ def _body_text(tree: Any, url: str) -> str:
     characters than that is nearly always a short story: the balanced run goes
     first, and the precise one only if the balanced text turns out long after
     all (1 of the 1,296 shared pages reads otherwise: precise 2,020 characters,
-    balanced 1,742, which this keeps)."""
+    balanced 1,742, which this keeps). A precise text shorter than PRECISE_ENOUGH
+    still stands when it holds PRECISE_KEPT of the paragraphs' characters: the
+    cut precision mode makes takes most of a story (260 of 3,217, 276 of 4,332
+    on the shared pages), while a story it left whole only lacks the chrome the
+    balanced run would add (13 of those pages change, each by less than 10%;
+    49 fewer runs, make eval the same on both halves)."""
     balanced = None
-    if _paragraph_chars(tree) < PRECISE_ENOUGH:
+    paragraphs = _paragraph_chars(tree)
+    if paragraphs < PRECISE_ENOUGH:
         balanced = _text_of(_trafilatura(tree, url))
         if 0 < len(balanced) < PRECISE_ENOUGH:
             return balanced
     precise = _text_of(_trafilatura(tree, url, favor_precision=True))
     if len(precise) >= PRECISE_ENOUGH:
         return precise
+    if balanced is None and len(precise) >= PRECISE_KEPT * paragraphs:
+        return precise  # the story was not cut: the balanced run adds only chrome
     if balanced is None:
         balanced = _text_of(_trafilatura(tree, url))
     return balanced or precise
@@ -158,7 +168,7 @@ def trafilatura_metadata(
         logger.debug("trafilatura's JSON-LD reader failed: %s", exc)
     found.title = found.title or meta.extract_title(tree)
     if need_author and not found.author:
-        found.author = meta.extract_author(tree)
+        found.author = printed_author(tree)
     found.url = found.url or meta.extract_url(tree, url)
     found.date = find_date(tree, **dates, url=found.url)
     found.sitename = found.sitename or meta.extract_sitename(tree)
