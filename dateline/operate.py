@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -31,13 +33,17 @@ from workers import settings
 from workers.queueing import connect, ingest_queue
 
 
-def status_report() -> dict[str, Any]:
+def status_report(redis: Redis | None = None, store: Any = None) -> dict[str, Any]:
+    """The queue's and the store's counts; through the given Redis client and
+    store when a caller keeps them open, else through new ones."""
     url = redis_url()
     report: dict[str, Any] = {
         "redis": settings.masked(url),
         "database": settings.masked(settings.DATABASE_URL),
-        **queue_status(connect(url), settings.QUEUE_NAME),
+        **queue_status(redis or connect(url), settings.QUEUE_NAME),
     }
+    if store is not None:
+        return report | store.counts()
     store = open_db()
     try:
         report.update(store.counts())
@@ -59,36 +65,61 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def _watch(interval: float) -> int:
     """Redraw the status every `interval` seconds with the processing rate, the
-    time left at that rate and the failures grouped by error."""
-    history: list[tuple[float, int]] = []
+    time left at that rate and the failures grouped by error, until Ctrl-C.
+
+    Ctrl-C sets a flag the loop reads, rather than raising KeyboardInterrupt
+    wherever the program is: raised inside a finalizer (a connection pool's
+    __del__), the exception is printed and lost, and the watch went on. A
+    Ctrl-C the shell ignores for a background job stays ignored."""
+    stop: list[int] = []
+    previous = signal.getsignal(signal.SIGINT)
+    flagged = previous is signal.default_int_handler and (
+        threading.current_thread() is threading.main_thread()
+    )
+    if flagged:
+        signal.signal(signal.SIGINT, lambda signum, _frame: stop.append(signum))
+    redis, store = connect_redis(), open_db()  # one of each for every redraw
     try:
-        while True:
-            report = status_report()
-            done = report["articles"] + report["no_article"] + report["too_large"]
-            history = [*history[-30:], (time.monotonic(), done)]
-            (t0, d0), (t1, d1) = history[0], history[-1]
-            rate = (d1 - d0) / (t1 - t0) if t1 > t0 else 0.0
-            eta = f"{report['queued'] / rate:.0f} s" if rate > 0 else "-"
-            failures: dict[str, int] = {}
-            for job in failed_jobs(connect_redis(), settings.QUEUE_NAME):
-                reason = f"{job.stage or '-'}: {job.error[:70]}"
-                failures[reason] = failures.get(reason, 0) + 1
-            if sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
-                sys.stdout.write("\x1b[H\x1b[2J")  # home, clear: redraw in place
-            else:  # a pipe or a log file: plain reports one after another
-                print("-" * 72)
-            print(
-                f"dateline status, every {interval:g} s (Ctrl-C to stop)   "
-                f"{datetime.now():%H:%M:%S}"
-            )
-            print(f"rate {rate * 60:.0f} pages/min, ETA for the queue {eta}\n")
-            _print_status(report)
-            for reason, count in sorted(failures.items(), key=lambda f: -f[1]):
-                print(f"  failed {count:>5} x {reason}")
-            sys.stdout.flush()
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        return 0
+        _redraw_until(stop, interval, redis, store)
+    except KeyboardInterrupt:  # Ctrl-C under a handler of the caller's
+        pass
+    finally:
+        if flagged:
+            signal.signal(signal.SIGINT, previous)
+        store.close()
+        redis.close()
+    return 0
+
+
+def _redraw_until(stop: list[int], interval: float, redis: Redis, store: Any) -> None:
+    history: list[tuple[float, int]] = []
+    while not stop:
+        report = status_report(redis, store)
+        done = report["articles"] + report["no_article"] + report["too_large"]
+        history = [*history[-30:], (time.monotonic(), done)]
+        (t0, d0), (t1, d1) = history[0], history[-1]
+        rate = (d1 - d0) / (t1 - t0) if t1 > t0 else 0.0
+        eta = f"{report['queued'] / rate:.0f} s" if rate > 0 else "-"
+        failures: dict[str, int] = {}
+        for job in failed_jobs(redis, settings.QUEUE_NAME):
+            reason = f"{job.stage or '-'}: {job.error[:70]}"
+            failures[reason] = failures.get(reason, 0) + 1
+        if sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
+            sys.stdout.write("\x1b[H\x1b[2J")  # home, clear: redraw in place
+        else:  # a pipe or a log file: plain reports one after another
+            print("-" * 72)
+        print(
+            f"dateline status, every {interval:g} s (Ctrl-C to stop)   "
+            f"{datetime.now():%H:%M:%S}"
+        )
+        print(f"rate {rate * 60:.0f} pages/min, ETA for the queue {eta}\n")
+        _print_status(report)
+        for reason, count in sorted(failures.items(), key=lambda f: -f[1]):
+            print(f"  failed {count:>5} x {reason}")
+        sys.stdout.flush()
+        until = time.monotonic() + interval
+        while not stop and time.monotonic() < until:
+            time.sleep(min(0.1, interval))
 
 
 def _print_status(report: dict[str, Any]) -> None:

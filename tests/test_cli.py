@@ -250,6 +250,46 @@ def test_status_watch_redraws_until_interrupted(dateline_env: dict) -> None:
     assert "\x1b" not in out and out.count("-" * 72) >= 2 and "pages/min" in out
 
 
+def test_status_watch_stops_on_a_ctrl_c_that_lands_in_a_finalizer(
+    dateline_env: dict,
+) -> None:
+    """Ctrl-C delivered while a finalizer runs (here the one a redraw leaves
+    behind, as a dropped connection pool's __del__ does): a KeyboardInterrupt
+    raised there is printed and lost, and the watch ran on; it stops."""
+    import subprocess
+    import sys
+
+    child = """if True:
+        import os, signal, sys
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        from dateline import operate
+
+        class Closing:
+            def __del__(self):  # Ctrl-C arrives while this runs
+                os.kill(os.getpid(), signal.SIGINT)
+                for _ in range(1000):
+                    pass
+
+        report = operate.status_report
+
+        def redraw(*args):
+            Closing()
+            return report(*args)
+
+        operate.status_report = redraw
+        sys.exit(operate._watch(0.2))
+    """
+    proc = subprocess.run(
+        [sys.executable, "-c", child],
+        env=dateline_env,
+        text=True,
+        capture_output=True,
+        timeout=30,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("pages/min") == 1  # stopped after the first redraw
+
+
 def test_ingest_a_warc_file_with_its_dates(
     demo_site: Site, tmp_path: Path, run: Any, redis: Redis
 ) -> None:
