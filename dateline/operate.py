@@ -46,10 +46,9 @@ def status_report(redis: Redis | None = None, store: Any = None) -> dict[str, An
         return report | store.counts()
     store = open_db()
     try:
-        report.update(store.counts())
+        return report | store.counts()
     finally:
         store.close()
-    return report
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -102,7 +102,7 @@ DROP_CAP_MARKS = (
     "firstLetter",
     'class="initial',
 )
-INVISIBLE = "\u00ad\u200b\u2060\ufeff"  # soft hyphen, zero-width space, ...
+INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")  # soft hyphen, ...
 
 
 def clean_tree(tree: Any, html: str = "") -> None:
@@ -123,10 +123,7 @@ def clean_tree(tree: Any, html: str = "") -> None:
 def drop_boilerplate_lines(text: str) -> str:
     """The text without credit, metadata and prompt lines, and invisible marks."""
     kept = []
-    for mark in INVISIBLE:  # not str.translate: see dedupe.QUOTES
-        if mark in text:
-            text = text.replace(mark, "")
-    for line in text.split("\n"):
+    for line in INVISIBLE.sub("", text).split("\n"):
         bare = line.strip()
         if CREDIT_LINE.search(bare) or META_LINE.search(bare):
             continue

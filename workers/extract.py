@@ -130,9 +130,9 @@ def _body_text(tree: Any, url: str) -> str:
     precise = _text_of(_trafilatura(tree, url, favor_precision=True))
     if len(precise) >= PRECISE_ENOUGH:
         return precise
-    if balanced is None and len(precise) >= PRECISE_KEPT * paragraphs:
-        return precise  # the story was not cut: the balanced run adds only chrome
     if balanced is None:
+        if len(precise) >= PRECISE_KEPT * paragraphs:
+            return precise  # the story was not cut: the balanced run adds only chrome
         balanced = _text_of(_trafilatura(tree, url))
     return balanced or precise
 
